@@ -1,0 +1,66 @@
+"""xxrules: who handles a cross-department supervision clue, and why.
+
+>>> import xxrules
+>>> rules = xxrules.load_ruleset()            # the shipped Xixian pack
+>>> decision = rules.route({"id": "c-1", "text": "健身房办了卡，老板跑路了"})
+>>> decision.status.value
+'routed'
+"""
+
+from .errors import ClueError, RuleIssue, RuleSetError, XxrulesError
+from .models import (
+    AssistingRef,
+    Clue,
+    Condition,
+    Decision,
+    Department,
+    DepartmentKind,
+    DepartmentRef,
+    Explanation,
+    Flag,
+    ItemRef,
+    JurisdictionProfile,
+    Location,
+    ObjectKind,
+    Region,
+    Rule,
+    RuleFile,
+    Source,
+    Status,
+    SupervisedObject,
+    SupervisionItem,
+)
+from .ruleset import RuleSet, load_ruleset
+from ._text import normalize
+
+__version__ = "0.1.0"
+
+__all__ = sorted([
+    "AssistingRef",
+    "Clue",
+    "ClueError",
+    "Condition",
+    "Decision",
+    "Department",
+    "DepartmentKind",
+    "DepartmentRef",
+    "Explanation",
+    "Flag",
+    "ItemRef",
+    "JurisdictionProfile",
+    "Location",
+    "ObjectKind",
+    "Region",
+    "Rule",
+    "RuleFile",
+    "RuleIssue",
+    "RuleSet",
+    "RuleSetError",
+    "Source",
+    "Status",
+    "SupervisedObject",
+    "SupervisionItem",
+    "XxrulesError",
+    "load_ruleset",
+    "normalize",
+])

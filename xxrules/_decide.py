@@ -1,0 +1,191 @@
+"""Deciding: from the rules that fired to one :class:`~xxrules.models.Decision`.
+
+Ranking: higher priority first, then higher specificity (field tests held,
+distinct keywords, keyword characters), then rule id, so the order never depends
+on file order. The top rules (same priority and specificity) either agree on the
+lead (``routed``) or not (``disputed``: every candidate listed, the task-force
+office coordinates). No rule fired: ``unmatched``, the task-force office
+coordinates. Assisting departments come from the item's cooperating list, the
+rule's own list and the territorial unit (属地), in that order, never the lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._evaluate import Outcome
+from ._match import ClueFacts
+from ._names import Directory
+from .models import (
+    AssistingRef,
+    Candidate,
+    Decision,
+    DepartmentRef,
+    Explanation,
+    Flag,
+    ItemRef,
+    LostRule,
+    Rule,
+    RulesetRef,
+    RuleTrace,
+    SourcePosition,
+    Status,
+    SupervisionItem,
+)
+
+__all__ = ["CompiledRule", "Context", "Fired", "decide"]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule ready to evaluate: conditions normalised, its item and lead looked up."""
+
+    rule: Rule
+    item: SupervisionItem | None
+    lead: str
+    position: SourcePosition | None
+
+
+@dataclass(frozen=True)
+class Fired:
+    compiled: CompiledRule
+    outcome: Outcome
+
+    @property
+    def rank(self) -> tuple[int, tuple[int, int, int]]:
+        return self.compiled.rule.priority, self.outcome.specificity()
+
+    def sort_key(self) -> tuple[int, int, int, int, str]:
+        priority, (fields, words, chars) = self.rank
+        return -priority, -fields, -words, -chars, self.compiled.rule.id
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every decision of one rule set shares."""
+
+    directory: Directory
+    ruleset: RulesetRef
+    office: str  # task-force office department id
+
+
+def _dept(ctx: Context, dept_id: str) -> DepartmentRef:
+    dept = ctx.directory.departments.get(dept_id)
+    name = dept.name if dept else ctx.directory.territorial_unit(dept_id)[1]
+    return DepartmentRef.model_construct(id=dept_id, name=name)
+
+
+def _item_ref(item: SupervisionItem | None) -> ItemRef | None:
+    return ItemRef.model_construct(id=item.id, name=item.name) if item else None
+
+
+def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
+    c = fired.compiled
+    return RuleTrace.model_construct(
+        rule_id=c.rule.id, item=c.item.id if c.item else None, lead=_dept(ctx, c.lead).name,
+        priority=c.rule.priority, specificity=fired.outcome.specificity(),
+        source=str(c.position) if c.position else None, conditions=tuple(fired.outcome.traces))
+
+
+def _lost_reason(fired: Fired, winner: Fired) -> str:
+    if fired.compiled.rule.priority < winner.compiled.rule.priority:
+        return f"lower priority ({fired.compiled.rule.priority}) than {winner.compiled.rule.id}"
+    if fired.rank < winner.rank:
+        return f"less specific {fired.outcome.specificity()} than {winner.compiled.rule.id}"
+    return f"tied with {winner.compiled.rule.id} for the same lead; the winner's id sorts first"
+
+
+def _territorial(fired: Fired, facts: ClueFacts, ctx: Context) -> tuple[str, str, str] | None:
+    """(unit id, mode, reason) of the territorial unit, when the rule calls for one and the clue names a place."""
+    c = fired.compiled
+    mode = c.rule.then.territorial or (c.item.territorial if c.item else "none")
+    if mode == "none" or not facts.regions:
+        return None
+    deepest = max(sorted(facts.regions), key=lambda r: len(ctx.directory.region_and_parents(r)))
+    unit, _ = ctx.directory.territorial_unit(deepest)
+    return unit, mode, f"属地: {ctx.directory.regions[deepest].name}"
+
+
+def _assisting(winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context) -> tuple[AssistingRef, ...]:
+    c = winner.compiled
+    rows: list[tuple[str, str]] = []
+    if c.item is not None:
+        rows += [(d, f"事项配合部门: {c.item.name}") for d in c.item.cooperating]
+        if c.item.lead != lead:
+            rows.append((c.item.lead, f"事项牵头部门: {c.item.name}"))
+    rows += [(d, f"rule {c.rule.id}") for d in c.rule.then.assisting]
+    if unit is not None:
+        rows.append((unit[0], unit[2]))
+    seen = {lead}
+    result = []
+    for dept_id, reason in rows:
+        if dept_id not in seen:
+            seen.add(dept_id)
+            ref = _dept(ctx, dept_id)
+            result.append(AssistingRef.model_construct(id=ref.id, name=ref.name, reason=reason))
+    return tuple(result)
+
+
+def _flags(winner: Fired, unit: tuple[str, str, str] | None) -> tuple[Flag, ...]:
+    c = winner.compiled
+    flags = set(c.rule.then.flags)
+    if c.item is not None:
+        flags.update(c.item.flags)
+        flags.update(f for f, on in ((Flag.key_field, c.item.key_field), (Flag.pilot, c.item.pilot)) if on)
+    if unit is not None:
+        flags.add(Flag.territorial)
+    return tuple(sorted(flags))
+
+
+def _explanation(facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context) -> Explanation:
+    return Explanation.model_construct(normalized_text=facts.text, fired=tuple(_rule_trace(f, ctx) for f in fired),
+                                       lost=tuple(lost), notes=facts.notes)
+
+
+def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context) -> Decision:
+    """The decision for one clue, given the rules that fired and those that failed."""
+    fired = sorted(fired, key=Fired.sort_key)
+    base = {"clue_id": clue_id, "ruleset": ctx.ruleset, "rules": tuple(f.compiled.rule.id for f in fired)}
+    if not fired:
+        return Decision.model_construct(**base, status=Status.unmatched, coordinator=_dept(ctx, ctx.office),
+                                        reason="no rule matched; the task-force office coordinates",
+                                        explanation=_explanation(facts, [], failed, ctx), **_empty())
+    top = [f for f in fired if f.rank == fired[0].rank]
+    if len({f.compiled.lead for f in top}) > 1:
+        return _disputed(base, facts, fired, top, failed, ctx)
+    return _routed(base, facts, fired, failed, ctx)
+
+
+def _empty() -> dict[str, object]:
+    return {"lead": None, "assisting": (), "item": None, "flags": (), "candidates": (), "error": None}
+
+
+def _disputed(base: dict[str, object], facts: ClueFacts, fired: list[Fired], top: list[Fired],
+              failed: list[LostRule], ctx: Context) -> Decision:
+    candidates = tuple(
+        Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item),
+                                  rule_id=f.compiled.rule.id, priority=f.compiled.rule.priority,
+                                  specificity=f.outcome.specificity())
+        for f in top)
+    names = "、".join(dict.fromkeys(c.lead.name for c in candidates))
+    lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
+            for f in fired if f not in top]
+    return Decision.model_construct(
+        **base, **{**_empty(), "candidates": candidates}, status=Status.disputed,
+        coordinator=_dept(ctx, ctx.office), reason=f"top rules name different leads: {names}",
+        explanation=_explanation(facts, fired, lost + failed, ctx))
+
+
+def _routed(base: dict[str, object], facts: ClueFacts, fired: list[Fired], failed: list[LostRule],
+            ctx: Context) -> Decision:
+    winner = fired[0]
+    c = winner.compiled
+    unit = _territorial(winner, facts, ctx)
+    lead = unit[0] if unit is not None and unit[1] == "lead" else c.lead
+    lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=())
+            for f in fired[1:]]
+    item = f"item {c.item.name}" if c.item else "an explicit lead"
+    return Decision.model_construct(
+        **base, status=Status.routed, lead=_dept(ctx, lead), assisting=_assisting(winner, lead, unit, ctx),
+        item=_item_ref(c.item), flags=_flags(winner, unit), candidates=(), coordinator=None, error=None,
+        reason=f"rule {c.rule.id} ({item}) ranks first", explanation=_explanation(facts, fired, lost + failed, ctx))

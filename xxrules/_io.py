@@ -1,0 +1,78 @@
+"""Reading clues from JSON Lines and writing decisions as JSON Lines, CSV or rows.
+
+Kept apart from the CLI so notebooks and services can use the same readers: a
+malformed line never stops a stream; it becomes a :class:`~xxrules.errors.ClueError`
+carrying its line number, which routing turns into an ``invalid`` decision.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from .errors import ClueError
+from .models import Decision
+
+__all__ = ["CSV_COLUMNS", "decision_row", "read_jsonl", "write_csv", "write_jsonl"]
+
+CSV_COLUMNS = ("clue_id", "status", "lead_id", "lead", "assisting", "item_id", "item", "rules", "flags", "reason")
+
+
+def read_jsonl(stream: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | ClueError]]:
+    """(line number, clue dict or error) for every non-blank line of ``stream``."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, ClueError(f"not JSON: {exc.msg} at column {exc.colno}", line=number)
+            continue
+        if isinstance(value, dict):
+            yield number, value
+        else:
+            yield number, ClueError(f"a clue must be a JSON object, not {type(value).__name__}", line=number)
+
+
+def decision_json(decision: Decision, explain: bool = False) -> str:
+    """One decision as a compact JSON line (the ``route --format jsonl`` contract)."""
+    data = decision.model_dump(mode="json") if explain else decision.summary()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(decisions: Iterable[Decision], stream: TextIO, explain: bool = False) -> None:
+    for decision in decisions:
+        stream.write(decision_json(decision, explain) + "\n")
+
+
+def decision_row(decision: Decision) -> dict[str, str]:
+    """A flat row of text for tables and CSV."""
+    return {
+        "clue_id": decision.clue_id,
+        "status": decision.status.value,
+        "lead_id": decision.lead.id if decision.lead else "",
+        "lead": decision.lead.name if decision.lead else "",
+        "assisting": "、".join(a.name for a in decision.assisting),
+        "item_id": decision.item.id if decision.item else "",
+        "item": decision.item.name if decision.item else "",
+        "rules": " ".join(decision.rules),
+        "flags": " ".join(f.value for f in decision.flags),
+        "reason": decision.reason if decision.status.value != "invalid" or not decision.error
+        else decision.error.message,
+    }
+
+
+def write_csv(decisions: Iterable[Decision], stream: TextIO) -> None:
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for decision in decisions:
+        writer.writerow(decision_row(decision))
+
+
+def csv_text(decisions: Iterable[Decision]) -> str:
+    buffer = io.StringIO()
+    write_csv(decisions, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,116 @@
+"""Name look-up: departments, roles and regions by id, Chinese name or alias.
+
+Rules may name a department by id (``market_regulation``), name (市场监督管理局),
+alias (市场监管局) or by a national role it holds (市场监管, 卫健). Clues name new
+cities and streets by name or alias (沣西 = 沣西新城). Names are compared in their
+normalised form, so full-width and traditional spellings resolve too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ._text import normalize
+from .errors import did_you_mean
+from .models import Department, JurisdictionProfile, Region, RegionKind
+
+__all__ = ["Directory"]
+
+
+@dataclass
+class _Index:
+    """Normalised name → id, remembering which names were claimed twice."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    clashes: list[tuple[str, str, str]] = field(default_factory=list)  # (name, first id, second id)
+
+    def add(self, owner: str, names: Iterable[str]) -> None:
+        for name in names:
+            key = normalize(name)
+            first = self.ids.setdefault(key, owner)
+            if first != owner:
+                self.clashes.append((name, first, owner))
+
+    def get(self, name: str) -> str | None:
+        return self.ids.get(normalize(name))
+
+
+class Directory:
+    """Resolves names of departments, roles and regions of one jurisdiction profile."""
+
+    def __init__(self, profile: JurisdictionProfile) -> None:
+        self.departments: dict[str, Department] = {d.id: d for d in profile.departments}
+        self.regions: dict[str, Region] = {r.id: r for r in profile.regions}
+        self.role_holder: dict[str, str] = profile.role_map()
+        self._departments = _Index()
+        self._roles = _Index()
+        self._regions = _Index()
+        for dept in profile.departments:
+            self._departments.add(dept.id, (dept.id, dept.name, *dept.aliases))
+        for role in profile.roles:
+            self._roles.add(role.name, (role.name, *role.aliases))
+        for region in profile.regions:
+            self._regions.add(region.id, (region.id, region.name, *region.aliases))
+
+    # ------------------------------------------------------------------ look-ups
+
+    def role(self, name: str) -> str | None:
+        """The canonical role name for ``name`` (a role or a role alias)."""
+        return self._roles.get(name)
+
+    def department(self, name: str) -> str | None:
+        """Department id for an id, name, alias, or a role the department holds."""
+        found = self._departments.get(name)
+        if found is not None:
+            return found
+        role = self.role(name)
+        return self.role_holder.get(role) if role else None
+
+    def region(self, name: str) -> str | None:
+        """Region id for a region id, name or alias."""
+        return self._regions.get(name)
+
+    def region_and_parents(self, region_id: str) -> list[str]:
+        """``region_id`` followed by the regions that contain it."""
+        chain: list[str] = []
+        current: str | None = region_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.regions[current].parent if current in self.regions else None
+        return chain
+
+    def territorial_unit(self, region_id: str) -> tuple[str, str]:
+        """(id, name) of the unit answering for a region: its department or its street office."""
+        region = self.regions[region_id]
+        if region.unit and region.unit in self.departments:
+            return region.unit, self.departments[region.unit].name
+        if region.kind is RegionKind.street:
+            suffix = "办事处" if region.name.endswith("街道") else "人民政府"
+            return region.id, region.unit_name or region.name + suffix
+        return region.id, region.unit_name or region.name + "管委会"
+
+    def text_region_names(self) -> dict[str, str]:
+        """Names worth finding in free text: full region names and new-city aliases."""
+        names: dict[str, str] = {}
+        for region in self.regions.values():
+            names[region.name] = region.id
+            if region.kind is RegionKind.new_city:
+                names.update(dict.fromkeys(region.aliases, region.id))
+        return names
+
+    # --------------------------------------------------------------- suggestions
+
+    def suggest_department(self, name: str) -> str | None:
+        known = [n for d in self.departments.values() for n in (d.name, *d.aliases)]
+        return did_you_mean(name, known + list(self.role_holder))
+
+    def suggest_role(self, name: str) -> str | None:
+        return did_you_mean(name, self._roles.ids)
+
+    def suggest_region(self, name: str) -> str | None:
+        return did_you_mean(name, [n for r in self.regions.values() for n in (r.name, *r.aliases)])
+
+    def clashes(self) -> list[tuple[str, str, str]]:
+        """Department or region names claimed by two owners."""
+        return self._departments.clashes + self._regions.clashes

@@ -1,0 +1,68 @@
+"""Text normalisation: the one form in which clue text and keywords are compared.
+
+Steps, in order: NFKC (full-width → half-width, ① → 1, ㎡ → m2), traditional →
+simplified Chinese (OpenCC ``t2s``), ASCII lower-case, control and format
+characters dropped, punctuation and symbols → space, white space between two
+CJK characters removed, other white space runs → one space. The function is
+idempotent: ``normalize(normalize(t)) == normalize(t)``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+
+import opencc
+
+__all__ = ["normalize"]
+
+_local = threading.local()
+
+# Code-point categories: C* (control, format, unassigned, private use) are dropped;
+# P* (punctuation), S* (symbols) and Z* (separators) become a space.
+_DROP = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+_SPACE = frozenset({"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp"})
+_KEEP_SYMBOLS = frozenset("%+.")  # meaningful inside numbers: 3.5, 50%, +86
+_SPACES = re.compile(r"\s+")
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_GAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def _converter() -> opencc.OpenCC:
+    """One OpenCC converter per thread (the C++ object is not documented as thread-safe)."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = opencc.OpenCC("t2s")
+    return converter
+
+
+def _map_char(char: str) -> str:
+    if char in "\t\n\r":
+        return " "
+    category = unicodedata.category(char)
+    if category in _DROP:
+        return ""
+    if category in _SPACE and char not in _KEEP_SYMBOLS:
+        return " "
+    return char
+
+
+def normalize(text: str) -> str:
+    """The normalised form of ``text`` used for matching.
+
+    >>> normalize('ＬＰＧ液化氣罐，漏氣了！')
+    'lpg液化气罐漏气了'
+    >>> normalize('①号楼 50% 3.5元')
+    '1号楼 50% 3.5元'
+    >>> normalize('  燃 气  味 ')
+    '燃气味'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _converter().convert(text)
+        # OpenCC may emit characters that NFKC would fold again; fold once more.
+        text = unicodedata.normalize("NFKC", text)
+    text = "".join(map(_map_char, text.lower()))
+    text = _SPACES.sub(" ", text).strip()
+    return _GAP_BETWEEN_CJK.sub("", text)

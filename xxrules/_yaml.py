@@ -1,0 +1,135 @@
+"""Safe YAML reading that remembers where every value was written.
+
+Rule files are data: we compose the YAML node tree (YAML 1.2, so ``no`` stays a
+string), refuse explicit tags (no ``!!python/...``, no custom tags), refuse
+duplicate keys, and build plain dicts, lists and scalars ourselves. Alongside the
+data we keep a map from each value's path (``('items', 3, 'lead')``) to its
+1-based line and column, so later validation errors can point at the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import RuleIssue, RuleSetError
+
+__all__ = ["Document", "Loc", "read_yaml", "read_yaml_text"]
+
+Loc = tuple[str | int, ...]
+
+_YAML_TAGS = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_YAML_TAGS + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_SEQ_TAG = _YAML_TAGS + "seq"
+_MAP_TAG = _YAML_TAGS + "map"
+
+
+@dataclass
+class Document:
+    """One rule file's data with the position of every value."""
+
+    file: str
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc) -> tuple[int | None, int | None]:
+        """Line and column of ``loc``, or of its nearest written ancestor."""
+        for end in range(len(loc), -1, -1):
+            found = self.positions.get(tuple(loc[:end]))
+            if found:
+                return found
+        return None, None
+
+    def issue(self, code: str, message: str, loc: Loc, **context: Any) -> RuleIssue:
+        """A :class:`RuleIssue` located at ``loc`` in this file."""
+        line, column = self.position(loc)
+        return RuleIssue(code, message, file=self.file, line=line, column=column, **context)
+
+
+class _Builder:
+    """Turns a composed node tree into plain Python data, recording positions."""
+
+    def __init__(self, file: str, yaml: YAML) -> None:
+        self.file = file
+        self.constructor = yaml.constructor
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        self._open: set[int] = set()
+
+    def build(self, node: Node, loc: Loc) -> Any:
+        self.positions.setdefault(loc, _mark(node))
+        if id(node) in self._open:
+            raise self._fail("XR100", "recursive alias", node)
+        self._open.add(id(node))
+        try:
+            return self._build(node, loc)
+        finally:
+            self._open.discard(id(node))
+
+    def _build(self, node: Node, loc: Loc) -> Any:
+        tag = _tag(node)
+        if isinstance(node, ScalarNode) and tag in _SCALAR_TAGS:
+            return self.constructor.construct_object(node, deep=True)
+        if isinstance(node, SequenceNode) and tag == _SEQ_TAG:
+            return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode) and tag == _MAP_TAG:
+            return self._mapping(node, loc)
+        raise self._fail("XR115", f"YAML tag '{tag}' is not allowed in rule files", node)
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if _tag(key_node) == _YAML_TAGS + "merge":
+                raise self._fail("XR115", "merge keys (<<) are not allowed in rule files", key_node)
+            key = self._build(key_node, loc)
+            if not isinstance(key, str | int | bool | float) and key is not None:
+                raise self._fail("XR100", "mapping keys must be plain scalars", key_node)
+            if key in result:
+                raise self._fail("XR101", f"duplicate key '{key}'", key_node)
+            self.positions[(*loc, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+    def _fail(self, code: str, message: str, node: Node) -> RuleSetError:
+        line, column = _mark(node)
+        return RuleSetError([RuleIssue(code, message, file=self.file, line=line, column=column)])
+
+
+def _tag(node: Node) -> str:
+    tag = node.tag
+    return str(getattr(tag, "value", tag))
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def read_yaml_text(text: str, file: str) -> Document:
+    """Parse ``text`` as a rule document named ``file``; raise :class:`RuleSetError` on bad YAML."""
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise RuleSetError([RuleIssue("XR100", f"malformed YAML: {message}", file, line, column)]) from None
+    if node is None:
+        return Document(file, None)
+    builder = _Builder(file, yaml)
+    data = builder.build(node, ())
+    return Document(file, data, builder.positions)
+
+
+def read_yaml(path: Path, file: str | None = None) -> Document:
+    """Read and parse the YAML file at ``path``; ``file`` is the name shown in errors."""
+    name = file or str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleSetError([RuleIssue("XR100", f"cannot read file: {exc}", name)]) from None
+    return read_yaml_text(text, name)

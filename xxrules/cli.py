@@ -1,0 +1,249 @@
+"""The ``xxrules`` command line: a thin shell over the public API.
+
+Exit codes: 0 all well; 1 some input line was invalid; 2 the rules could not be
+loaded or the command was used wrongly. Errors are printed without tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn, TextIO
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from . import __version__
+from ._io import decision_json, decision_row, write_csv
+from .errors import RuleSetError
+from .models import Decision, RuleFile, Status
+from .ruleset import RuleSet, load_ruleset
+
+app = typer.Typer(
+    name="xxrules",
+    help="Route cross-department supervision clues (12345 hotline, inspections, media) to the lead and "
+    "assisting departments, from declarative rules. Default rules: the shipped Xixian New Area pack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", "-r", help="Rule folder or file (default: the shipped Xixian pack).", show_default=False),
+]
+
+
+class RouteFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+    csv = "csv"
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def _load(rules: Path | None) -> RuleSet:
+    try:
+        return load_ruleset(rules)
+    except RuleSetError as exc:
+        for issue in exc.issues:
+            err.print(escape(str(issue)))
+        _fail(f"{len(exc.issues)} problem(s) in the rules; nothing was routed")
+
+
+def _open_input(path: str) -> TextIO:
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8-sig")
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}")
+
+
+def _counted(decisions: Iterator[Decision], counts: Counter[str]) -> Iterator[Decision]:
+    for decision in decisions:
+        counts[decision.status.value] += 1
+        yield decision
+
+
+@app.command()
+def route(
+    file: Annotated[str, typer.Argument(help="JSON Lines of clues; '-' reads standard input.")] = "-",
+    rules: RulesOption = None,
+    fmt: Annotated[RouteFormat, typer.Option("--format", "-f", help="Output format.")] = RouteFormat.jsonl,
+    explain: Annotated[bool, typer.Option("--explain", help="jsonl: include each decision's explanation.")] = False,
+) -> None:
+    """Route clues and print one decision per clue, in input order.
+
+    jsonl lines carry clue_id, status, lead, assisting, item, rules, flags and reason.
+    A malformed line gives an 'invalid' decision naming the line; the run goes on.
+    A summary goes to stderr. Exit 1 if any line was invalid.
+    """
+    ruleset = _load(rules)
+    counts: Counter[str] = Counter()
+    stream = _open_input(file)
+    decisions = _counted(ruleset.route_lines(stream), counts)
+    if fmt is RouteFormat.jsonl:
+        for decision in decisions:
+            sys.stdout.write(decision_json(decision, explain) + "\n")
+    elif fmt is RouteFormat.csv:
+        write_csv(decisions, sys.stdout)
+    else:
+        Console(highlight=False).print(_decision_table(list(decisions)))
+    _summary(counts, ruleset)
+    raise typer.Exit(1 if counts[Status.invalid.value] else 0)
+
+
+def _decision_table(decisions: list[Decision]) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("clue", "status", "lead 牵头", "assisting 配合", "item 事项", "flags / note"):
+        table.add_column(column, overflow="fold")
+    for decision in decisions:
+        row = decision_row(decision)
+        lead = row["lead"] or (f"({decision.coordinator.name} 协调)" if decision.coordinator else "")
+        note = row["flags"] if decision.status is Status.routed else row["reason"]
+        table.add_row(row["clue_id"], row["status"], lead, row["assisting"], row["item"], escape(note))
+    return table
+
+
+def _summary(counts: Counter[str], ruleset: RuleSet) -> None:
+    parts = " · ".join(f"{status.value} {counts[status.value]}" for status in Status)
+    err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint})")
+
+
+@app.command()
+def explain(
+    clue: Annotated[str, typer.Argument(help="Clue text, or one clue as a JSON object.")],
+    rules: RulesOption = None,
+    fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="Output format.")] = ExplainFormat.text,
+) -> None:
+    """Route one clue and show why: rules that fired, conditions that held, keywords and where they matched."""
+    ruleset = _load(rules)
+    if clue.lstrip().startswith("{"):
+        decisions = list(ruleset.route_lines([clue]))
+        decision = decisions[0] if decisions else _fail("empty clue")
+    else:
+        decision = ruleset.route({"id": "cli", "text": clue})
+    if fmt is ExplainFormat.json:
+        print(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        Console(highlight=False).print(_explain_tree(decision))
+    raise typer.Exit(1 if decision.status is Status.invalid else 0)
+
+
+def _explain_tree(decision: Decision) -> Tree:
+    tree = Tree(f"[bold]{escape(decision.clue_id)}[/]  {decision.status.value}: {escape(decision.reason)}")
+    if decision.lead:
+        tree.add(f"lead 牵头: [bold]{decision.lead.name}[/] ({decision.lead.id})")
+    for assist in decision.assisting:
+        tree.add(f"assisting 配合: {assist.name} — {escape(assist.reason)}")
+    if decision.item:
+        tree.add(f"item 事项: {decision.item.name} ({decision.item.id})")
+    if decision.coordinator:
+        tree.add(f"coordinator 协调: {decision.coordinator.name}")
+    for candidate in decision.candidates:
+        tree.add(f"candidate 候选: {candidate.lead.name} via {candidate.rule_id} {list(candidate.specificity)}")
+    if decision.flags:
+        tree.add("flags: " + ", ".join(f.value for f in decision.flags))
+    if decision.error:
+        tree.add(f"[red]error:[/] {escape(decision.error.message)}")
+    if decision.explanation:
+        _add_explanation(tree, decision)
+    return tree
+
+
+def _add_explanation(tree: Tree, decision: Decision) -> None:
+    explanation = decision.explanation
+    assert explanation is not None
+    tree.add(f"normalised text: {escape(explanation.normalized_text)}")
+    for note in explanation.notes:
+        tree.add(f"note: {escape(note)}")
+    fired = tree.add("rules fired (best first)")
+    for rule in explanation.fired:
+        node = fired.add(f"[bold]{rule.rule_id}[/] → {rule.lead}  priority {rule.priority} "
+                         f"specificity {list(rule.specificity)}  {rule.source or ''}")
+        for cond in rule.conditions:
+            hits = ", ".join(f"{h.keyword}@{h.start}-{h.end}" for h in cond.hits)
+            node.add(f"{cond.path}: {escape(cond.test)}" + (f"  hits: {hits}" if hits else ""))
+    if explanation.lost:
+        lost = tree.add("rules that lost")
+        for rule in explanation.lost:
+            lost.add(f"{rule.rule_id}: {escape(rule.reason)}")
+
+
+@app.command()
+def validate(
+    path: Annotated[Path | None, typer.Argument(help="Rule folder or file (default: the shipped pack).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
+) -> None:
+    """Check rule files: every problem is printed with file:line:column, code, id and field. Exit 2 on problems."""
+    try:
+        ruleset = load_ruleset(path)
+    except RuleSetError as exc:
+        if as_json:
+            print(json.dumps([i.to_dict() for i in exc.issues], ensure_ascii=False, indent=2))
+        else:
+            for issue in exc.issues:
+                print(issue)
+        err.print(f"{len(exc.issues)} problem(s)")
+        raise typer.Exit(2) from None
+    summary = {"ok": True, "version": ruleset.version, "fingerprint": ruleset.fingerprint,
+               "departments": len(ruleset.profile.departments), "regions": len(ruleset.profile.regions),
+               "items": len(ruleset.items), "rules": len(ruleset.rules)}
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print("ok: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "ok"))
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of rule files, for editors that validate YAML."""
+    document = RuleFile.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "xxrules rule file"
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"xxrules {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Route supervision clues to departments from declarative rules."""
+
+
+def main() -> None:
+    """Entry point of the ``xxrules`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

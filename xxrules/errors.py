@@ -1,0 +1,127 @@
+"""Errors raised by xxrules.
+
+Every error derives from one root and carries data, not just a message::
+
+    XxrulesError
+    ├── RuleSetError      a rule set could not be loaded; holds every RuleIssue found
+    └── ClueError         a clue could not be read (bad JSON, bad field)
+
+A :class:`RuleIssue` names the file, line, column, rule or item id and field path
+where it can, and a "did you mean" suggestion for misspelt names::
+
+    rules/xixian/items.yaml:12:5 XR103 unknown department '城管局' (did you mean '城管'?)
+
+Codes are stable: tools may match on them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ISSUE_CODES",
+    "ClueError",
+    "RuleIssue",
+    "RuleSetError",
+    "XxrulesError",
+    "did_you_mean",
+]
+
+#: Stable issue codes and what they mean.
+ISSUE_CODES: dict[str, str] = {
+    "XR100": "malformed YAML",
+    "XR101": "duplicate key in a mapping",
+    "XR102": "field has the wrong type or is not allowed",
+    "XR103": "unknown department",
+    "XR104": "unknown role",
+    "XR105": "unknown supervision item",
+    "XR106": "duplicate id",
+    "XR107": "empty list where values are required",
+    "XR108": "condition can never hold",
+    "XR109": "unknown region",
+    "XR110": "jurisdiction block missing or repeated",
+    "XR111": "keyword is empty after normalisation",
+    "XR112": "role held by more than one department",
+    "XR113": "rule path not found or holds no rule files",
+    "XR114": "unknown top-level section",
+    "XR115": "YAML tags are not allowed in rule files",
+    "XR116": "name or alias claimed twice",
+    "XR117": "department repeated, or the lead also listed as assisting",
+}
+
+
+class XxrulesError(Exception):
+    """Root of every error xxrules raises on purpose."""
+
+
+@dataclass(frozen=True)
+class RuleIssue:
+    """One problem found while loading rules, with where it is."""
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    rule_id: str | None = None
+    field: str | None = None
+    suggestion: str | None = None
+
+    def location(self) -> str:
+        """``file:line:column``, as much of it as is known."""
+        parts = [self.file or "<rules>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location()} {self.code} {self.message}"
+        context = [f"{k}={v}" for k, v in (("id", self.rule_id), ("field", self.field)) if v]
+        if context:
+            text += f" [{', '.join(context)}]"
+        if self.suggestion:
+            text += f" (did you mean '{self.suggestion}'?)"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready view."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class RuleSetError(XxrulesError):
+    """A rule set could not be loaded. ``issues`` lists every problem found, in file order."""
+
+    issues: list[RuleIssue] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.issues)
+        head = f"{count} problem{'s' if count != 1 else ''} in rule files"
+        return head + "".join(f"\n  {issue}" for issue in self.issues)
+
+
+class ClueError(XxrulesError):
+    """A clue could not be read: bad JSON, a missing id, a field of the wrong type."""
+
+    def __init__(self, message: str, *, line: int | None = None, errors: Sequence[dict[str, object]] = ()):
+        self.line = line
+        self.errors = list(errors)
+        prefix = f"line {line}: " if line is not None else ""
+        super().__init__(prefix + message)
+
+
+def did_you_mean(name: str, known: Iterable[str], cutoff: float = 0.4) -> str | None:
+    """The known name closest to ``name``, or None when nothing is close.
+
+    >>> did_you_mean('城管局', ['城管', '市场监督管理局'])
+    '城管'
+    """
+    matches = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=cutoff)
+    return matches[0] if matches else None

@@ -1,0 +1,229 @@
+"""The public entry points: :func:`load_ruleset` and the immutable :class:`RuleSet`.
+
+A :class:`RuleSet` is built once from its canonical spec (a resolved
+:class:`~xxrules.models.RuleFile`): the keyword automaton and the rule index are
+compiled then, never per clue. It holds no per-clue state, so one instance is
+safe to share between threads. It pickles as its declarative spec and rebuilds
+its native state (the automaton) on load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from importlib.resources.abc import Traversable
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+
+from ._check import item_rule, resolve
+from ._decide import CompiledRule, Context, Fired, decide
+from ._evaluate import evaluate
+from ._io import read_jsonl
+from ._load import load_documents, merge_documents, shipped_rules
+from ._match import Matcher, compile_condition
+from ._names import Directory
+from .errors import ClueError
+from .models import (
+    Clue,
+    ClueErrorInfo,
+    Decision,
+    JurisdictionProfile,
+    LostRule,
+    Rule,
+    RuleFile,
+    RulesetRef,
+    SourcePosition,
+    Status,
+    SupervisionItem,
+)
+
+__all__ = ["RuleSet", "load_ruleset"]
+
+ClueInput = Clue | Mapping[str, Any]
+
+
+def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleSet:
+    """Load a rule set from a folder of YAML files, or one file.
+
+    ``None`` loads the shipped Xixian pack. Raises :class:`~xxrules.errors.RuleSetError`
+    listing every problem found, each with its file, line, rule id and field.
+
+    >>> rules = load_ruleset()
+    >>> rules.route({"id": "c-1", "text": "液化气罐漏气，一股煤气味"}).lead.name
+    '住房和城乡建设局'
+    """
+    root = shipped_rules() if path is None else path if isinstance(path, Traversable) else Path(path)
+    loaded = merge_documents(load_documents(root))
+    spec, _ = resolve(loaded)
+    positions = {(section, str(getattr(model, "id", getattr(model, "name", "")))): position
+                 for section, rows in loaded.entries.items() for model, position, _ in rows}
+    return RuleSet(spec, positions)
+
+
+class RuleSet:
+    """A loaded, checked and compiled rule set. Immutable; share it freely between threads."""
+
+    def __init__(self, spec: RuleFile, positions: Mapping[tuple[str, str], SourcePosition] | None = None) -> None:
+        if spec.jurisdiction is None:
+            raise ValueError("a rule set needs a jurisdiction")
+        self._spec = spec
+        self._positions = dict(positions or {})
+        self._build()
+
+    def _build(self) -> None:
+        spec = self._spec
+        assert spec.jurisdiction is not None
+        self.profile = JurisdictionProfile(jurisdiction=spec.jurisdiction, roles=spec.roles,
+                                           departments=spec.departments, regions=spec.regions)
+        self.directory = Directory(self.profile)
+        self.items: dict[str, SupervisionItem] = {item.id: item for item in spec.items}
+        self.rules: tuple[Rule, ...] = tuple(sorted(self._all_rules(), key=lambda r: r.id))
+        self._compiled = [self._compile(rule) for rule in self.rules]
+        self._matcher = Matcher([c.rule for c in self._compiled], self.directory)
+        ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
+        self._context = Context(self.directory, ref, spec.jurisdiction.task_force_office)
+
+    def _all_rules(self) -> Iterator[Rule]:
+        yield from self._spec.rules
+        yield from (rule for item in self._spec.items if (rule := item_rule(item)) is not None)
+
+    def _compile(self, rule: Rule) -> CompiledRule:
+        item = self.items.get(rule.then.item) if rule.then.item else None
+        lead = rule.then.lead or (item.lead if item else "")
+        section, key = ("items", rule.id[5:]) if rule.id.startswith("item.") else ("rules", rule.id)
+        compiled = rule.model_copy(update={"when": compile_condition(rule.when)})
+        return CompiledRule(compiled, item, lead, self._positions.get((section, key)))
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def spec(self) -> RuleFile:
+        """The canonical spec: names resolved to ids, sections sorted by id."""
+        return self._spec
+
+    @property
+    def version(self) -> str:
+        assert self._spec.jurisdiction is not None
+        return self._spec.jurisdiction.version
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the normalised content: equal for equal rules, whatever the files' order."""
+        if not hasattr(self, "_fingerprint"):
+            canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            self._fingerprint = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return self._fingerprint
+
+    def position(self, section: str, entry_id: str) -> SourcePosition | None:
+        """Where an entry (``section`` is departments, regions, items or rules) was written."""
+        return self._positions.get((section, entry_id))
+
+    def __repr__(self) -> str:
+        assert self._spec.jurisdiction is not None
+        return (f"<RuleSet {self._spec.jurisdiction.id} version={self.version!r} items={len(self.items)} "
+                f"rules={len(self.rules)} fingerprint={self.fingerprint!r}>")
+
+    # ---------------------------------------------------------------- round trip
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical spec as plain JSON-ready data (what :meth:`dump` writes)."""
+        return self._spec.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+    def dump(self, stream: io.TextIOBase | None = None) -> str:
+        """The canonical spec as one YAML document; loading it gives an equal rule set."""
+        yaml = YAML(typ="safe", pure=True)
+        yaml.allow_unicode = True
+        yaml.default_flow_style = False
+        yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+        buffer = io.StringIO()
+        yaml.dump(self.to_dict(), buffer)
+        text = buffer.getvalue()
+        if stream is not None:
+            stream.write(text)
+        return text
+
+    def __getstate__(self) -> dict[str, Any]:
+        positions = [[s, k, p.model_dump()] for (s, k), p in sorted(self._positions.items())]
+        return {"spec": self.to_dict(), "positions": positions}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._spec = RuleFile.model_validate(state["spec"])
+        self._positions = {(s, k): SourcePosition(**p) for s, k, p in state["positions"]}
+        self._build()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleSet) and self.fingerprint == other.fingerprint
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    # ------------------------------------------------------------------- routing
+
+    def route(self, clue: ClueInput) -> Decision:
+        """Decide who handles ``clue`` (a :class:`Clue` or a dict in the clue JSON shape).
+
+        A dict that is not a valid clue gives an ``invalid`` decision carrying the error;
+        routing itself never raises for any text.
+        """
+        return self._route_one(clue)
+
+    def _route_one(self, clue: ClueInput, line: int | None = None) -> Decision:
+        parsed = clue if isinstance(clue, Clue) else self._parse(clue, line)
+        if isinstance(parsed, Decision):
+            return parsed
+        facts = self._matcher.facts(parsed)
+        fired: list[Fired] = []
+        failed: list[LostRule] = []
+        for position in self._matcher.candidates(facts):
+            compiled = self._compiled[position]
+            outcome = evaluate(compiled.rule.when, facts)
+            if outcome.held:
+                fired.append(Fired(compiled, outcome))
+            else:
+                failed_test = outcome.traces[-1].test if outcome.traces else "condition"
+                failed.append(LostRule.model_construct(rule_id=compiled.rule.id, reason=f"failed: {failed_test}",
+                                                       conditions=tuple(outcome.traces)))
+        return decide(parsed.id, facts, fired, failed, self._context)
+
+    def route_many(self, clues: Iterable[ClueInput]) -> Iterator[Decision]:
+        """Route clues lazily, in input order; invalid ones yield ``invalid`` decisions."""
+        for clue in clues:
+            yield self.route(clue)
+
+    def route_lines(self, lines: Iterable[str]) -> Iterator[Decision]:
+        """Route JSON Lines (a file, ``sys.stdin``, a list of strings) lazily, in order.
+
+        Blank lines are skipped; a line that is not a valid clue yields an ``invalid``
+        decision whose error names the line number, and the stream goes on.
+        """
+        for number, value in read_jsonl(lines):
+            if isinstance(value, ClueError):
+                yield self.invalid(f"line-{number}", value)
+            else:
+                yield self._route_one(value, line=number)
+
+    def invalid(self, clue_id: str, error: ClueError) -> Decision:
+        """The ``invalid`` decision for a clue that could not be read."""
+        info = ClueErrorInfo(message=str(error), line=error.line, details=tuple(error.errors))
+        return Decision(clue_id=clue_id, status=Status.invalid, error=info, ruleset=self._context.ruleset,
+                        reason="the clue could not be read", coordinator=None)
+
+    def _parse(self, raw: Mapping[str, Any], line: int | None = None) -> Clue | Decision:
+        if not isinstance(raw, Mapping):
+            kind = type(raw).__name__
+            return self.invalid(f"line-{line}" if line else "", ClueError(f"a clue must be an object, not {kind}"))
+        try:
+            return Clue.model_validate(raw)
+        except ValidationError as exc:
+            details = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+            summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+            clue_id = raw.get("id")
+            fallback = f"line-{line}" if line else ""
+            error = ClueError(summary, line=line, errors=details)
+            return self.invalid(str(clue_id) if clue_id not in (None, "") else fallback, error)
