@@ -288,13 +288,9 @@ def resolve(loaded: Loaded) -> tuple[RuleFile, Directory]:
     jurisdiction = checker.spec.jurisdiction
     assert jurisdiction is not None
     office = checker.names.department(jurisdiction.task_force_office)
-    spec = checker.spec.model_copy(update={
-        "jurisdiction": jurisdiction.model_copy(update={"task_force_office": office}),
-        "items": items,
-        "rules": rules,
-    })
-    return spec, Directory(JurisdictionProfile(jurisdiction=spec.jurisdiction, roles=spec.roles,
-                                               departments=spec.departments, regions=spec.regions))
+    resolved_jurisdiction = jurisdiction.model_copy(update={"task_force_office": office})
+    spec = checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules})
+    return spec, Directory(checker.profile.model_copy(update={"jurisdiction": resolved_jurisdiction}))
 
 
 def _issue_order(issue: RuleIssue) -> tuple[str, int, int, str]:

@@ -12,6 +12,7 @@ rule's own list and the territorial unit (属地), in that order, never the lead
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ._evaluate import Outcome
 from ._match import ClueFacts
@@ -110,9 +111,9 @@ def _assisting(winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx:
     c = winner.compiled
     rows: list[tuple[str, str]] = []
     if c.item is not None:
-        rows += [(d, f"事项配合部门: {c.item.name}") for d in c.item.cooperating]
         if c.item.lead != lead:
             rows.append((c.item.lead, f"事项牵头部门: {c.item.name}"))
+        rows += [(d, f"事项配合部门: {c.item.name}") for d in c.item.cooperating]
     rows += [(d, f"rule {c.rule.id}") for d in c.rule.then.assisting]
     if unit is not None:
         rows.append((unit[0], unit[2]))
@@ -145,7 +146,7 @@ def _explanation(facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx
 def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context) -> Decision:
     """The decision for one clue, given the rules that fired and those that failed."""
     fired = sorted(fired, key=Fired.sort_key)
-    base = {"clue_id": clue_id, "ruleset": ctx.ruleset, "rules": tuple(f.compiled.rule.id for f in fired)}
+    base: dict[str, Any] = {"clue_id": clue_id, "ruleset": ctx.ruleset, "rules": tuple(f.compiled.rule.id for f in fired)}
     if not fired:
         return Decision.model_construct(**base, status=Status.unmatched, coordinator=_dept(ctx, ctx.office),
                                         reason="no rule matched; the task-force office coordinates",
@@ -156,11 +157,11 @@ def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[Lost
     return _routed(base, facts, fired, failed, ctx)
 
 
-def _empty() -> dict[str, object]:
+def _empty() -> dict[str, Any]:
     return {"lead": None, "assisting": (), "item": None, "flags": (), "candidates": (), "error": None}
 
 
-def _disputed(base: dict[str, object], facts: ClueFacts, fired: list[Fired], top: list[Fired],
+def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
               failed: list[LostRule], ctx: Context) -> Decision:
     candidates = tuple(
         Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item),
@@ -176,7 +177,7 @@ def _disputed(base: dict[str, object], facts: ClueFacts, fired: list[Fired], top
         explanation=_explanation(facts, fired, lost + failed, ctx))
 
 
-def _routed(base: dict[str, object], facts: ClueFacts, fired: list[Fired], failed: list[LostRule],
+def _routed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], failed: list[LostRule],
             ctx: Context) -> Decision:
     winner = fired[0]
     c = winner.compiled

@@ -12,8 +12,9 @@ re-derived later. It also returns the rule's *specificity* on this clue:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from ._match import ClueFacts, local_time
 from .models import Condition, ConditionTrace, HourWindow, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
@@ -70,11 +71,11 @@ def _short(words: list[str], limit: int = 6) -> str:
 
 
 def _member(name: str, allowed: Iterable[str], actual: str | None | frozenset[str], path: str) -> Outcome:
-    allowed = [str(a) for a in allowed]
-    values = actual if isinstance(actual, frozenset) else ({actual} if actual else set())
-    held = bool(values & set(allowed))
+    wanted = [str(a) for a in allowed]
+    values = actual if isinstance(actual, frozenset) else frozenset({actual} if actual else ())
+    held = not values.isdisjoint(wanted)
     got = ", ".join(sorted(values)) if values else "none"
-    return Outcome(held, [_trace(path, f"{name} in {_short(allowed)} (clue: {got})", held)], fields=int(held))
+    return Outcome(held, [_trace(path, f"{name} in {_short(wanted)} (clue: {got})", held)], fields=int(held))
 
 
 def _tags(tags: TagSet, facts: ClueFacts, path: str) -> Outcome:
@@ -129,30 +130,30 @@ def evaluate(cond: Condition, facts: ClueFacts, path: str = "when") -> Outcome:
     return result
 
 
-def _tests(cond: Condition, facts: ClueFacts, path: str) -> Iterable[object]:
+def _tests(cond: Condition, facts: ClueFacts, path: str) -> Iterator[Callable[[], Outcome]]:
     """The tests of one condition mapping, cheapest first, as thunks."""
     if cond.source is not None:
-        yield lambda: _member("source", cond.source or (), facts.source, f"{path}.source")
+        yield partial(_member, "source", cond.source, facts.source, f"{path}.source")
     if cond.object_kind is not None:
-        yield lambda: _member("object kind", cond.object_kind or (), facts.object_kind, f"{path}.object_kind")
+        yield partial(_member, "object kind", cond.object_kind, facts.object_kind, f"{path}.object_kind")
     if cond.category is not None:
-        yield lambda: _member("category", cond.category or (), facts.category, f"{path}.category")
+        yield partial(_member, "category", cond.category, facts.category, f"{path}.category")
     if cond.region is not None:
-        yield lambda: _member("region", cond.region or (), facts.regions, f"{path}.region")
+        yield partial(_member, "region", cond.region, facts.regions, f"{path}.region")
     if cond.object_tags is not None:
-        yield lambda: _tags(cond.object_tags, facts, f"{path}.object_tags")  # type: ignore[arg-type]
+        yield partial(_tags, cond.object_tags, facts, f"{path}.object_tags")
     if cond.amount is not None:
-        yield lambda: _amount(cond.amount, facts, f"{path}.amount")  # type: ignore[arg-type]
+        yield partial(_amount, cond.amount, facts, f"{path}.amount")
     if cond.received_at is not None:
-        yield lambda: _time(cond.received_at, facts, f"{path}.received_at")  # type: ignore[arg-type]
+        yield partial(_time, cond.received_at, facts, f"{path}.received_at")
     if cond.keywords is not None:
-        yield lambda: _keywords(cond.keywords, facts, f"{path}.keywords")  # type: ignore[arg-type]
+        yield partial(_keywords, cond.keywords, facts, f"{path}.keywords")
     for index, child in enumerate(cond.all_of or ()):
-        yield lambda child=child, index=index: evaluate(child, facts, f"{path}.all.{index}")
+        yield partial(evaluate, child, facts, f"{path}.all.{index}")
     if cond.any_of:
-        yield lambda: _any(cond.any_of or (), facts, f"{path}.any")
+        yield partial(_any, cond.any_of, facts, f"{path}.any")
     if cond.not_ is not None:
-        yield lambda: _not(cond.not_, facts, f"{path}.not")  # type: ignore[arg-type]
+        yield partial(_not, cond.not_, facts, f"{path}.not")
 
 
 def _any(children: tuple[Condition, ...], facts: ClueFacts, path: str) -> Outcome:

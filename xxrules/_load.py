@@ -51,7 +51,7 @@ class Loaded:
     def rule_file(self) -> RuleFile:
         """The merged sections as one :class:`RuleFile`, each sorted by its key."""
         sections = {name: sorted((row[0] for row in rows), key=_sort_key) for name, rows in self.entries.items()}
-        return RuleFile(jurisdiction=self.jurisdiction, **sections)
+        return RuleFile.model_validate({"jurisdiction": self.jurisdiction, **sections})
 
 
 def _sort_key(model: BaseModel) -> str:

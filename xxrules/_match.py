@@ -56,8 +56,8 @@ class ClueFacts:
 
 
 def local_time(moment: datetime) -> datetime:
-    """``moment`` with a time zone; naive times are taken as China time (UTC+8)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_TIME)
+    """``moment`` in China time (UTC+8), where hour and weekday tests are judged; naive means China time."""
+    return moment.astimezone(CHINA_TIME) if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_TIME)
 
 
 def anchors(cond: Condition) -> frozenset[Anchor] | None:

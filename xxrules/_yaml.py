@@ -90,8 +90,8 @@ class _Builder:
                 raise self._fail("XR100", "mapping keys must be plain scalars", key_node)
             if key in result:
                 raise self._fail("XR101", f"duplicate key '{key}'", key_node)
-            self.positions[(*loc, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*loc, key))
+            self.positions[(*loc, str(key))] = _mark(key_node)
+            result[key] = self.build(value_node, (*loc, str(key)))
         return result
 
     def _fail(self, code: str, message: str, node: Node) -> RuleSetError:

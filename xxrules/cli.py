@@ -183,8 +183,8 @@ def _add_explanation(tree: Tree, decision: Decision) -> None:
             node.add(f"{cond.path}: {escape(cond.test)}" + (f"  hits: {hits}" if hits else ""))
     if explanation.lost:
         lost = tree.add("rules that lost")
-        for rule in explanation.lost:
-            lost.add(f"{rule.rule_id}: {escape(rule.reason)}")
+        for loser in explanation.lost:
+            lost.add(f"{loser.rule_id}: {escape(loser.reason)}")
 
 
 @app.command()

@@ -140,7 +140,7 @@ class RuleSet:
         yaml = YAML(typ="safe", pure=True)
         yaml.allow_unicode = True
         yaml.default_flow_style = False
-        yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+        yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
         buffer = io.StringIO()
         yaml.dump(self.to_dict(), buffer)
         text = buffer.getvalue()
@@ -221,7 +221,8 @@ class RuleSet:
         try:
             return Clue.model_validate(raw)
         except ValidationError as exc:
-            details = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+            details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                                                for e in exc.errors()]
             summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
             clue_id = raw.get("id")
             fallback = f"line-{line}" if line else ""
