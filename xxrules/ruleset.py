@@ -26,6 +26,7 @@ from ._decide import CompiledRule, Context, Fired, decide
 from ._evaluate import evaluate
 from ._io import read_jsonl
 from ._load import load_documents, merge_documents, shipped_rules
+from ._yaml import Document
 from ._match import Matcher, compile_condition
 from ._names import Directory
 from .errors import ClueError
@@ -59,22 +60,40 @@ def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleS
     '住房和城乡建设局'
     """
     root = shipped_rules() if path is None else path if isinstance(path, Traversable) else Path(path)
-    loaded = merge_documents(load_documents(root))
+    return _checked(load_documents(root))
+
+
+def _checked(documents: list[Document]) -> RuleSet:
+    """Validate, check and resolve documents into a rule set (every entry point goes through here)."""
+    loaded = merge_documents(documents)
     spec, _ = resolve(loaded)
     positions = {(section, str(getattr(model, "id", getattr(model, "name", "")))): position
                  for section, rows in loaded.entries.items() for model, position, _ in rows}
-    return RuleSet(spec, positions)
+    return RuleSet(spec, positions, _checked_token=_TOKEN)
+
+
+_TOKEN = object()
 
 
 class RuleSet:
     """A loaded, checked and compiled rule set. Immutable; share it freely between threads."""
 
-    def __init__(self, spec: RuleFile, positions: Mapping[tuple[str, str], SourcePosition] | None = None) -> None:
-        if spec.jurisdiction is None:
-            raise ValueError("a rule set needs a jurisdiction")
+    def __init__(self, spec: RuleFile, positions: Mapping[tuple[str, str], SourcePosition] | None = None,
+                 *, _checked_token: object = None) -> None:
+        if _checked_token is not _TOKEN:
+            raise TypeError("build a RuleSet with load_ruleset(path) or RuleSet.from_dict(data)")
         self._spec = spec
         self._positions = dict(positions or {})
         self._build()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], name: str = "<dict>") -> RuleSet:
+        """A rule set from plain data shaped like one rule file, checked like files are.
+
+        >>> RuleSet.from_dict(load_ruleset().to_dict()) == load_ruleset()
+        True
+        """
+        return _checked([Document(name, dict(data))])
 
     def _build(self) -> None:
         spec = self._spec
@@ -153,7 +172,8 @@ class RuleSet:
         return {"spec": self.to_dict(), "positions": positions}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._spec = RuleFile.model_validate(state["spec"])
+        rebuilt = RuleSet.from_dict(state["spec"], name="<pickle>")
+        self._spec = rebuilt._spec
         self._positions = {(s, k): SourcePosition(**p) for s, k, p in state["positions"]}
         self._build()
 
