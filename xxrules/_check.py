@@ -8,7 +8,7 @@ that can never hold) is reported with the file and line it came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -62,7 +62,7 @@ class _Checker:
 
     def _where(self, section: str, entry: BaseModel, field: str | None) -> tuple[str | None, int | None, int | None]:
         for model, position, loc in self.loaded.entries[section]:
-            if model is entry or model == entry:
+            if model is entry:
                 doc = self.loaded.documents[position.file]
                 line, column = doc.position((*loc, *_field_loc(field))) if field else (position.line, position.column)
                 return position.file, line, column
@@ -120,11 +120,8 @@ def _check_duplicates(checker: _Checker) -> None:
 
 def _check_profile(checker: _Checker) -> None:
     names = checker.names
-    for name, first, second in names.clashes():
-        entry = names.departments.get(second) or names.regions.get(second)
-        section = "departments" if second in names.departments else "regions"
-        if entry is not None:
-            checker.report("XR116", f"name '{name}' is also used by '{first}'", section, entry, "aliases")
+    _report_clashes(checker, "departments", names.department_clashes(), names.departments)
+    _report_clashes(checker, "regions", names.region_clashes(), names.regions)
     holders: dict[str, str] = {}
     for dept in checker.spec.departments:
         _check_department(checker, dept, holders)
@@ -133,9 +130,31 @@ def _check_profile(checker: _Checker) -> None:
     office = checker.spec.jurisdiction
     assert office is not None
     if names.department(office.task_force_office) is None:
+        file, loc = checker.loaded.jurisdiction_at or ("", ())
+        doc = checker.loaded.documents.get(file)
+        line, column = doc.position((*loc, "task_force_office")) if doc else (None, None)
         checker.issues.append(RuleIssue("XR103", f"unknown department '{office.task_force_office}'",
+                                        file=file or None, line=line, column=column,
                                         field="jurisdiction.task_force_office",
                                         suggestion=names.suggest_department(office.task_force_office)))
+
+
+def _report_clashes(checker: _Checker, section: str, clashes: list[tuple[str, str, str]],
+                    entries: Mapping[str, Department | Region]) -> None:
+    for name, first, second in clashes:
+        entry = entries[second]
+        checker.report("XR116", f"name '{name}' is also used by '{first}'", section, entry, _name_field(entry, name))
+
+
+def _name_field(entry: Department | Region, name: str) -> str:
+    """Which field of ``entry`` holds ``name``: its id, name or one of its aliases."""
+    key = normalize(name)
+    if key == normalize(entry.name):
+        return "name"
+    for index, alias in enumerate(entry.aliases):
+        if key == normalize(alias):
+            return f"aliases.{index}"
+    return "id"
 
 
 def _check_department(checker: _Checker, dept: Department, holders: dict[str, str]) -> None:
@@ -289,8 +308,12 @@ def resolve(loaded: Loaded) -> tuple[RuleFile, Directory]:
     assert jurisdiction is not None
     office = checker.names.department(jurisdiction.task_force_office)
     resolved_jurisdiction = jurisdiction.model_copy(update={"task_force_office": office})
-    spec = checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules})
-    return spec, Directory(checker.profile.model_copy(update={"jurisdiction": resolved_jurisdiction}))
+    departments = tuple(d.model_copy(update={"roles": tuple(checker.names.role(r) or r for r in d.roles)})
+                        for d in checker.spec.departments)
+    spec = checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules,
+                                           "departments": departments})
+    return spec, Directory(checker.profile.model_copy(update={"jurisdiction": resolved_jurisdiction,
+                                                              "departments": departments}))
 
 
 def _issue_order(issue: RuleIssue) -> tuple[str, int, int, str]:

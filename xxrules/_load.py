@@ -43,6 +43,7 @@ class Loaded:
     """Validated sections, each entry with the position it came from."""
 
     jurisdiction: Jurisdiction | None = None
+    jurisdiction_at: tuple[str, Loc] | None = None
     entries: dict[str, list[tuple[BaseModel, SourcePosition, Loc]]] = field(
         default_factory=lambda: {name: [] for name in SECTIONS}
     )
@@ -150,6 +151,7 @@ def _merge_jurisdiction(doc: Document, value: Any, loaded: Loaded) -> list[RuleI
     model, issues = _validate(doc, Jurisdiction, value, ("jurisdiction",))
     if isinstance(model, Jurisdiction):
         loaded.jurisdiction = model
+        loaded.jurisdiction_at = (doc.file, ("jurisdiction",))
     return issues
 
 

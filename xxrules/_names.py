@@ -42,16 +42,21 @@ class Directory:
     def __init__(self, profile: JurisdictionProfile) -> None:
         self.departments: dict[str, Department] = {d.id: d for d in profile.departments}
         self.regions: dict[str, Region] = {r.id: r for r in profile.regions}
-        self.role_holder: dict[str, str] = profile.role_map()
         self._departments = _Index()
         self._roles = _Index()
         self._regions = _Index()
-        for dept in profile.departments:
-            self._departments.add(dept.id, (dept.id, dept.name, *dept.aliases))
+        self._role_names = [name for role in profile.roles for name in (role.name, *role.aliases)]
         for role in profile.roles:
             self._roles.add(role.name, (role.name, *role.aliases))
+        for dept in profile.departments:
+            self._departments.add(dept.id, (dept.id, dept.name, *dept.aliases))
         for region in profile.regions:
             self._regions.add(region.id, (region.id, region.name, *region.aliases))
+        #: canonical role name → id of the department that holds it
+        self.role_holder: dict[str, str] = {}
+        for dept in profile.departments:
+            for held in dept.roles:
+                self.role_holder.setdefault(self.role(held) or held, dept.id)
 
     # ------------------------------------------------------------------ look-ups
 
@@ -102,15 +107,22 @@ class Directory:
     # --------------------------------------------------------------- suggestions
 
     def suggest_department(self, name: str) -> str | None:
+        """The closest department name or alias, or a role some department holds."""
         known = [n for d in self.departments.values() for n in (d.name, *d.aliases)]
-        return did_you_mean(name, known + list(self.role_holder))
+        held = [n for n in self._role_names if self.role(n) in self.role_holder]
+        return did_you_mean(name, known + held)
 
     def suggest_role(self, name: str) -> str | None:
-        return did_you_mean(name, self._roles.ids)
+        return did_you_mean(name, self._role_names)
 
     def suggest_region(self, name: str) -> str | None:
-        return did_you_mean(name, [n for r in self.regions.values() for n in (r.name, *r.aliases)])
+        """The id of the region ``name`` names, else the closest region name or alias."""
+        return self.region(name) or did_you_mean(name, [n for r in self.regions.values() for n in (r.name, *r.aliases)])
 
-    def clashes(self) -> list[tuple[str, str, str]]:
-        """Department or region names claimed by two owners."""
-        return self._departments.clashes + self._regions.clashes
+    def department_clashes(self) -> list[tuple[str, str, str]]:
+        """(name, first owner, second owner) for department names claimed twice."""
+        return self._departments.clashes
+
+    def region_clashes(self) -> list[tuple[str, str, str]]:
+        """(name, first owner, second owner) for region names claimed twice."""
+        return self._regions.clashes

@@ -2,19 +2,21 @@
 
 Rule files are data: we compose the YAML node tree (YAML 1.2, so ``no`` stays a
 string), refuse explicit tags (no ``!!python/...``, no custom tags), refuse
-duplicate keys, and build plain dicts, lists and scalars ourselves. Alongside the
+duplicate keys, non-text keys and ``%YAML`` directives (which would bring back
+YAML 1.1 readings), and build plain dicts, lists and scalars ourselves. Alongside the
 data we keep a map from each value's path (``('items', 3, 'lead')``) to its
 1-based line and column, so later validation errors can point at the file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import RuleIssue, RuleSetError
@@ -26,6 +28,7 @@ Loc = tuple[str | int, ...]
 _YAML_TAGS = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_YAML_TAGS + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _SEQ_TAG = _YAML_TAGS + "seq"
+_DIRECTIVE = re.compile(r"^%(YAML|TAG)\b", re.MULTILINE)
 _MAP_TAG = _YAML_TAGS + "map"
 
 
@@ -57,6 +60,7 @@ class _Builder:
     def __init__(self, file: str, yaml: YAML) -> None:
         self.file = file
         self.constructor = yaml.constructor
+        self.resolver = yaml.resolver
         self.positions: dict[Loc, tuple[int, int]] = {}
         self._open: set[int] = set()
 
@@ -72,26 +76,39 @@ class _Builder:
 
     def _build(self, node: Node, loc: Loc) -> Any:
         tag = _tag(node)
-        if isinstance(node, ScalarNode) and tag in _SCALAR_TAGS:
-            return self.constructor.construct_object(node, deep=True)
+        if isinstance(node, ScalarNode) and tag in _SCALAR_TAGS and tag == self._implicit_tag(node):
+            return self._scalar(node)
         if isinstance(node, SequenceNode) and tag == _SEQ_TAG:
             return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode) and tag == _MAP_TAG:
             return self._mapping(node, loc)
         raise self._fail("XR115", f"YAML tag '{tag}' is not allowed in rule files", node)
 
-    def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
+    def _implicit_tag(self, node: ScalarNode) -> str:
+        """The tag a scalar gets without an explicit one: quoted and block scalars are text."""
+        if node.style:
+            return _YAML_TAGS + "str"
+        return _tag_text(self.resolver.resolve(ScalarNode, node.value, (True, False)))
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, YAMLError) as exc:
+            kind = _tag(node).rsplit(":", 1)[-1]
+            raise self._fail("XR100", f"malformed YAML: invalid {kind} '{node.value}' ({exc})", node) from None
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if _tag(key_node) == _YAML_TAGS + "merge":
                 raise self._fail("XR115", "merge keys (<<) are not allowed in rule files", key_node)
             key = self._build(key_node, loc)
-            if not isinstance(key, str | int | bool | float) and key is not None:
-                raise self._fail("XR100", "mapping keys must be plain scalars", key_node)
+            if not isinstance(key, str):
+                raise self._fail("XR100", f"mapping keys must be text, not {type(key).__name__} ({key!r})", key_node)
             if key in result:
                 raise self._fail("XR101", f"duplicate key '{key}'", key_node)
-            self.positions[(*loc, str(key))] = _mark(key_node)
-            result[key] = self.build(value_node, (*loc, str(key)))
+            self.positions[(*loc, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*loc, key))
         return result
 
     def _fail(self, code: str, message: str, node: Node) -> RuleSetError:
@@ -100,7 +117,10 @@ class _Builder:
 
 
 def _tag(node: Node) -> str:
-    tag = node.tag
+    return _tag_text(node.tag)
+
+
+def _tag_text(tag: Any) -> str:
     return str(getattr(tag, "value", tag))
 
 
@@ -108,10 +128,26 @@ def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _refuse_explicit_tags(yaml: YAML, text: str, file: str) -> None:
+    """Any tag written in the file (``!!int 5``, ``!foo``, ``!!python/...``) is refused, even a harmless one."""
+    for event in yaml.parse(text):
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            message = f"YAML tag '{_tag_text(tag)}' is not allowed in rule files"
+            raise RuleSetError([RuleIssue("XR115", message, file, line, column)])
+
+
 def read_yaml_text(text: str, file: str) -> Document:
     """Parse ``text`` as a rule document named ``file``; raise :class:`RuleSetError` on bad YAML."""
+    directive = _DIRECTIVE.search(text)
+    if directive:
+        row = text.count("\n", 0, directive.start()) + 1
+        raise RuleSetError([RuleIssue("XR100", "YAML directives (%YAML, %TAG) are not allowed: rule files are "
+                                      "read as YAML 1.2", file, row, 1)])
     yaml = YAML(typ="safe", pure=True)
     try:
+        _refuse_explicit_tags(yaml, text, file)
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 
@@ -190,11 +190,11 @@ class SupervisionItem(_Frozen):
     lead: str
     cooperating: tuple[str, ...] = ()
     object_kinds: tuple[ObjectKind, ...] = ()
-    key_field: bool = False
-    pilot: bool = False
+    key_field: StrictBool = False
+    pilot: StrictBool = False
     territorial: Territorial = "none"
     keywords: KeywordSet | None = None
-    priority: int = 0
+    priority: StrictInt = 0
     flags: tuple[Flag, ...] = ()
     legal_basis: str = ""
     source_note: str = ""
@@ -282,7 +282,7 @@ class Rule(_Frozen):
 
     id: str = Field(pattern=ID_PATTERN)
     description: str = ""
-    priority: int = 0
+    priority: StrictInt = 0
     when: Condition
     then: Outcome
 
