@@ -7,7 +7,8 @@ categories already normalised, so nothing is normalised per clue.
 it made (what was tested, where in the rule, whether it held, and for keywords
 where in the text they matched). The trace is the explanation: nothing is
 re-derived later. It also returns the rule's *specificity* on this clue:
-``(field tests held, distinct keywords matched, characters of those keywords)``.
+``(field tests held, distinct keywords matched, characters of those keywords)``,
+where a keyword found only inside a longer matched keyword does not count.
 """
 
 from __future__ import annotations
@@ -61,8 +62,19 @@ def _keywords(kw: KeywordSet, facts: ClueFacts, path: str) -> Outcome:
             result.held = False
             return result
         if part != "none":
-            result.keywords.update(present)
+            result.keywords.update(_outermost(present, facts))
     return result
+
+
+def _outermost(words: list[str], facts: ClueFacts) -> list[str]:
+    """``words`` less those found only inside another word's matches (液化气 inside 液化气罐 counts once)."""
+    spans = {(start, end, word) for word in words for start, end in facts.hits[word]}
+
+    def inside_another(word: str) -> bool:
+        return all(any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
+                   for start, end in facts.hits[word])
+
+    return [word for word in words if not inside_another(word)]
 
 
 def _short(words: list[str], limit: int = 6) -> str:

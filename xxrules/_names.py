@@ -96,13 +96,8 @@ class Directory:
         return region.id, region.unit_name or region.name + "管委会"
 
     def text_region_names(self) -> dict[str, str]:
-        """Names worth finding in free text: full region names and new-city aliases."""
-        names: dict[str, str] = {}
-        for region in self.regions.values():
-            names[region.name] = region.id
-            if region.kind is RegionKind.new_city:
-                names.update(dict.fromkeys(region.aliases, region.id))
-        return names
+        """Names worth finding in free text: full names only (泾河 is also a river, 大王 a word)."""
+        return {region.name: region.id for region in self.regions.values()}
 
     # --------------------------------------------------------------- suggestions
 

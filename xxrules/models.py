@@ -18,7 +18,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 
@@ -159,8 +169,8 @@ class JurisdictionProfile(_Frozen):
 Territorial = Literal["none", "assist", "lead"]
 
 
-class KeywordSet(_Frozen):
-    """Keywords over the normalised text: ``any`` one of, ``all`` of, ``none`` of."""
+class _AnyAllNone(_Frozen):
+    """``any`` one of, ``all`` of, ``none`` of; a plain list is short for ``any``."""
 
     any: tuple[str, ...] | None = None
     all: tuple[str, ...] | None = None
@@ -170,6 +180,15 @@ class KeywordSet(_Frozen):
     @classmethod
     def _list_means_any(cls, value: Any) -> Any:
         return {"any": value} if isinstance(value, list | tuple) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        mapping = handler(core_schema)
+        return {"anyOf": [mapping, {"type": "array", "items": {"type": "string"}}]}
+
+
+class KeywordSet(_AnyAllNone):
+    """Keywords over the normalised text: ``any`` one of, ``all`` of, ``none`` of."""
 
     def words(self) -> tuple[str, ...]:
         """Every keyword named, in order."""
@@ -232,17 +251,8 @@ class TimeRange(_Frozen):
         return value
 
 
-class TagSet(_Frozen):
+class TagSet(_AnyAllNone):
     """Conditions on the object's tags."""
-
-    any: tuple[str, ...] | None = None
-    all: tuple[str, ...] | None = None
-    none: tuple[str, ...] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _list_means_any(cls, value: Any) -> Any:
-        return {"any": value} if isinstance(value, list | tuple) else value
 
 
 class Condition(_Frozen):
