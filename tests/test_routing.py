@@ -183,3 +183,10 @@ def test_decision_carries_the_ruleset_fingerprint_and_version(mini):
     decision = route(mini, "闻到煤气味")
     assert decision.ruleset.fingerprint == mini.fingerprint
     assert decision.ruleset.version == "t1"
+
+
+def test_criminal_check_from_a_losing_rule_is_kept(mini):
+    decision = route(mini, "学校食堂饭菜变质，食堂承包商还卷走了预付卡里的钱，办卡的学生家长损失八万", amount=80000)
+    assert decision.rules[0] == "school-canteen"
+    assert Flag.criminal_check in decision.flags
+    assert "criminal_check raised by rule big-prepaid-loss, which fired but did not win" in decision.explanation.notes

@@ -7,6 +7,8 @@ lead (``routed``) or not (``disputed``: every candidate listed, the task-force
 office coordinates). No rule fired: ``unmatched``, the task-force office
 coordinates. Assisting departments come from the item's cooperating list, the
 rule's own list and the territorial unit (属地), in that order, never the lead.
+Flags come from the winning rule and its item, except ``criminal_check``: any
+explicit rule that fired can raise it, so a suspected crime is never lost.
 """
 
 from __future__ import annotations
@@ -127,20 +129,28 @@ def _assisting(winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx:
     return tuple(result)
 
 
-def _flags(winner: Fired, unit: tuple[str, str, str] | None) -> tuple[Flag, ...]:
-    c = winner.compiled
+def _flags(fired: list[Fired], unit: tuple[str, str, str] | None) -> tuple[tuple[Flag, ...], list[str]]:
+    """The winner's flags, plus ``criminal_check`` raised by any rule that fired (有案必移: never lost)."""
+    c = fired[0].compiled
     flags = set(c.rule.then.flags)
     if c.item is not None:
         flags.update(c.item.flags)
         flags.update(f for f, on in ((Flag.key_field, c.item.key_field), (Flag.pilot, c.item.pilot)) if on)
     if unit is not None:
         flags.add(Flag.territorial)
-    return tuple(sorted(flags))
+    notes = []
+    if Flag.criminal_check not in flags:
+        raisers = [f.compiled.rule.id for f in fired[1:] if Flag.criminal_check in f.compiled.rule.then.flags]
+        if raisers:
+            flags.add(Flag.criminal_check)
+            notes.append(f"criminal_check raised by rule {raisers[0]}, which fired but did not win")
+    return tuple(sorted(flags)), notes
 
 
-def _explanation(facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context) -> Explanation:
+def _explanation(facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context,
+                 notes: list[str] | None = None) -> Explanation:
     return Explanation.model_construct(normalized_text=facts.text, fired=tuple(_rule_trace(f, ctx) for f in fired),
-                                       lost=tuple(lost), notes=facts.notes)
+                                       lost=tuple(lost), notes=facts.notes + tuple(notes or ()))
 
 
 def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context) -> Decision:
@@ -186,7 +196,9 @@ def _routed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], failed: 
     lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=())
             for f in fired[1:]]
     item = f"item {c.item.name}" if c.item else "an explicit lead"
+    flags, notes = _flags(fired, unit)
     return Decision.model_construct(
         **base, status=Status.routed, lead=_dept(ctx, lead), assisting=_assisting(winner, lead, unit, ctx),
-        item=_item_ref(c.item), flags=_flags(winner, unit), candidates=(), coordinator=None, error=None,
-        reason=f"rule {c.rule.id} ({item}) ranks first", explanation=_explanation(facts, fired, lost + failed, ctx))
+        item=_item_ref(c.item), flags=flags, candidates=(), coordinator=None, error=None,
+        reason=f"rule {c.rule.id} ({item}) ranks first",
+        explanation=_explanation(facts, fired, lost + failed, ctx, notes))
