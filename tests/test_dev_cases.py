@@ -43,3 +43,21 @@ def test_no_dev_case_is_dropped(shipped, case):
     decision = shipped.route({"id": case["id"], "text": case["text"]})
     assert decision.status.value in {"routed", "disputed", "unmatched"}
     assert decision.lead is not None or decision.coordinator is not None
+
+
+HOLDOUT = [json.loads(line) for line in (FIXTURES / "eval" / "holdout.jsonl").read_text(encoding="utf-8").splitlines()
+           if line.strip()]
+
+
+def test_holdout_clues_written_after_the_pack_mostly_fit(shipped):
+    """40 clues written without looking at the keyword lists; 32 fit when first measured (2026-11-28).
+
+    Not a tuning target: the floor only catches a regression. Disputes count as misses here.
+    """
+    names = {d.name for d in shipped.profile.departments}
+    fits = 0
+    for case in HOLDOUT:
+        assert set(case["acceptable"]) <= names, case["id"]
+        decision = shipped.route({"id": case["id"], "text": case["text"]})
+        fits += bool(decision.lead and decision.lead.name in case["acceptable"])
+    assert fits / len(HOLDOUT) >= 0.75, f"{fits}/{len(HOLDOUT)}"
