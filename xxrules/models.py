@@ -119,24 +119,26 @@ class Role(_Frozen):
     description: str = ""
 
 
-class Department(_Frozen):
-    """A department of the jurisdiction, with the national roles it holds."""
+class _Named(_Frozen):
+    """Something with a stable id, a Chinese name and aliases it may be called by."""
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
+
+
+class Department(_Named):
+    """A department of the jurisdiction, with the national roles it holds."""
+
     kind: DepartmentKind
     roles: tuple[str, ...] = ()
     region: str | None = None  # territorial units: the region they answer for
     note: str = ""
 
 
-class Region(_Frozen):
+class Region(_Named):
     """A new city (新城) or a sub-district (街道/镇) inside one."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
     kind: RegionKind
     parent: str | None = None
     unit: str | None = None  # the territorial department; streets may name their office here
