@@ -35,7 +35,7 @@ from ._text import normalize
 
 __version__ = "0.1.0"
 
-__all__ = sorted([
+__all__ = [
     "AssistingRef",
     "Clue",
     "ClueError",
@@ -63,4 +63,4 @@ __all__ = sorted([
     "XxrulesError",
     "load_ruleset",
     "normalize",
-])
+]

@@ -13,6 +13,7 @@ explicit rule that fired can raise it, so a suspected crime is never lost.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,42 +52,53 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class Fired:
+    """A rule that held, with its outcome and its specificity (computed once)."""
+
     compiled: CompiledRule
     outcome: Outcome
+    specificity: tuple[int, int, int]
+
+    @classmethod
+    def of(cls, compiled: CompiledRule, outcome: Outcome) -> Fired:
+        return cls(compiled, outcome, outcome.specificity())
 
     @property
     def rank(self) -> tuple[int, tuple[int, int, int]]:
-        return self.compiled.rule.priority, self.outcome.specificity()
+        return self.compiled.rule.priority, self.specificity
 
     def sort_key(self) -> tuple[int, int, int, int, str]:
-        priority, (fields, words, chars) = self.rank
-        return -priority, -fields, -words, -chars, self.compiled.rule.id
+        fields, words, chars = self.specificity
+        return -self.compiled.rule.priority, -fields, -words, -chars, self.compiled.rule.id
 
 
-@dataclass(frozen=True)
 class Context:
-    """What every decision of one rule set shares."""
+    """What every decision of one rule set shares: department and item references are built once."""
 
-    directory: Directory
-    ruleset: RulesetRef
-    office: str  # task-force office department id
+    def __init__(self, directory: Directory, ruleset: RulesetRef, office: str,
+                 items: Iterable[SupervisionItem]) -> None:
+        self.directory = directory
+        self.ruleset = ruleset
+        self.office = office  # task-force office department id
+        self.departments = {d.id: DepartmentRef(id=d.id, name=d.name) for d in directory.departments.values()}
+        for region_id in sorted(directory.regions):
+            unit, name = directory.territorial_unit(region_id)
+            self.departments.setdefault(unit, DepartmentRef(id=unit, name=name))
+        self.items = {item.id: ItemRef(id=item.id, name=item.name) for item in items}
 
 
 def _dept(ctx: Context, dept_id: str) -> DepartmentRef:
-    dept = ctx.directory.departments.get(dept_id)
-    name = dept.name if dept else ctx.directory.territorial_unit(dept_id)[1]
-    return DepartmentRef.model_construct(id=dept_id, name=name)
+    return ctx.departments[dept_id]
 
 
-def _item_ref(item: SupervisionItem | None) -> ItemRef | None:
-    return ItemRef.model_construct(id=item.id, name=item.name) if item else None
+def _item_ref(item: SupervisionItem | None, ctx: Context) -> ItemRef | None:
+    return ctx.items[item.id] if item else None
 
 
 def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
     c = fired.compiled
     return RuleTrace.model_construct(
         rule_id=c.rule.id, item=c.item.id if c.item else None, lead=_dept(ctx, c.lead).name,
-        priority=c.rule.priority, specificity=fired.outcome.specificity(),
+        priority=c.rule.priority, specificity=fired.specificity,
         source=str(c.position) if c.position else None, conditions=tuple(fired.outcome.traces))
 
 
@@ -94,7 +106,7 @@ def _lost_reason(fired: Fired, winner: Fired) -> str:
     if fired.compiled.rule.priority < winner.compiled.rule.priority:
         return f"lower priority ({fired.compiled.rule.priority}) than {winner.compiled.rule.id}"
     if fired.rank < winner.rank:
-        return f"less specific {fired.outcome.specificity()} than {winner.compiled.rule.id}"
+        return f"less specific {fired.specificity} than {winner.compiled.rule.id}"
     return f"tied with {winner.compiled.rule.id} for the same lead; the winner's id sorts first"
 
 
@@ -174,9 +186,9 @@ def _empty() -> dict[str, Any]:
 def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
               failed: list[LostRule], ctx: Context) -> Decision:
     candidates = tuple(
-        Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item),
+        Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item, ctx),
                                   rule_id=f.compiled.rule.id, priority=f.compiled.rule.priority,
-                                  specificity=f.outcome.specificity())
+                                  specificity=f.specificity)
         for f in top)
     names = "、".join(dict.fromkeys(c.lead.name for c in candidates))
     lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
@@ -199,6 +211,6 @@ def _routed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], failed: 
     flags, notes = _flags(fired, unit)
     return Decision.model_construct(
         **base, status=Status.routed, lead=_dept(ctx, lead), assisting=_assisting(winner, lead, unit, ctx),
-        item=_item_ref(c.item), flags=flags, candidates=(), coordinator=None, error=None,
+        item=_item_ref(c.item, ctx), flags=flags, candidates=(), coordinator=None, error=None,
         reason=f"rule {c.rule.id} ({item}) ranks first",
         explanation=_explanation(facts, fired, lost + failed, ctx, notes))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 from ._match import ClueFacts, local_time
 from .models import Condition, ConditionTrace, HourWindow, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
@@ -57,7 +57,7 @@ def _keywords(kw: KeywordSet, facts: ClueFacts, path: str) -> Outcome:
             continue
         present = [w for w in dict.fromkeys(words) if w in facts.hits]
         held = {"all": len(present) == len(set(words)), "any": bool(present), "none": not present}[part]
-        result.traces.append(_trace(f"{path}.{part}", f"{part} of {_short(words)}", held, _keyword_hits(facts, present)))
+        result.traces.append(_trace(f"{path}.{part}", f"{part} of {_short(tuple(words))}", held, _keyword_hits(facts, present)))
         if not held:
             result.held = False
             return result
@@ -77,13 +77,14 @@ def _outermost(words: list[str], facts: ClueFacts) -> list[str]:
     return [word for word in words if not inside_another(word)]
 
 
-def _short(words: list[str], limit: int = 6) -> str:
+@lru_cache(maxsize=4096)
+def _short(words: tuple[str, ...], limit: int = 6) -> str:
     shown = ", ".join(words[:limit])
     return f"[{shown}{', …' if len(words) > limit else ''}]"
 
 
 def _member(name: str, allowed: Iterable[str], actual: str | None | frozenset[str], path: str) -> Outcome:
-    wanted = [str(a) for a in allowed]
+    wanted = tuple(str(a) for a in allowed)
     values = actual if isinstance(actual, frozenset) else frozenset({actual} if actual else ())
     held = not values.isdisjoint(wanted)
     got = ", ".join(sorted(values)) if values else "none"
@@ -105,8 +106,13 @@ def _in_range(bounds: NumberRange, value: float) -> bool:
 
 def _amount(bounds: NumberRange, facts: ClueFacts, path: str) -> Outcome:
     held = facts.amount is not None and _in_range(bounds, facts.amount)
-    text = " and ".join(f"{op} {v:g}" for op, v in bounds.model_dump(exclude_none=True).items())
-    return Outcome(held, [_trace(path, f"amount {text} (clue: {facts.amount})", held)], fields=int(held))
+    return Outcome(held, [_trace(path, f"amount {_range_text(bounds)} (clue: {facts.amount})", held)],
+                   fields=int(held))
+
+
+@lru_cache(maxsize=1024)
+def _range_text(bounds: NumberRange) -> str:
+    return " and ".join(f"{op} {v:g}" for op, v in bounds.model_dump(exclude_none=True).items())
 
 
 def _in_hours(window: HourWindow, hour: int) -> bool:
@@ -126,8 +132,13 @@ def _time(times: TimeRange, facts: ClueFacts, path: str) -> Outcome:
         "weekdays": times.weekdays is None or moment.isoweekday() in times.weekdays,
     }
     held = all(checks.values())
-    tested = ", ".join(name for name, value in times.model_dump(exclude_none=True).items() if value is not None)
-    return Outcome(held, [_trace(path, f"received_at {tested} (clue: {moment.isoformat()})", held)], fields=int(held))
+    text = f"received_at {_time_text(times)} (clue: {moment.isoformat()})"
+    return Outcome(held, [_trace(path, text, held)], fields=int(held))
+
+
+@lru_cache(maxsize=1024)
+def _time_text(times: TimeRange) -> str:
+    return ", ".join(f"{name} {value}" for name, value in times.model_dump(exclude_none=True, by_alias=True).items())
 
 
 def evaluate(cond: Condition, facts: ClueFacts, path: str = "when") -> Outcome:

@@ -37,15 +37,21 @@ def _converter() -> opencc.OpenCC:
     return converter
 
 
-def _map_char(char: str) -> str:
-    if char in "\t\n\r":
-        return " "
-    category = unicodedata.category(char)
-    if category in _DROP:
-        return ""
-    if category in _SPACE and char not in _KEEP_SYMBOLS:
-        return " "
-    return char
+class _CharMap(dict[int, str]):
+    """``str.translate`` table that works out and remembers each code point's mapping."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        category = unicodedata.category(char)
+        if char in "\t\n\r" or (category in _SPACE and char not in _KEEP_SYMBOLS):
+            mapped = " "
+        else:
+            mapped = "" if category in _DROP else char
+        self[code] = mapped
+        return mapped
+
+
+_CHAR_MAP = _CharMap()
 
 
 def normalize(text: str) -> str:
@@ -63,6 +69,6 @@ def normalize(text: str) -> str:
         text = _converter().convert(text)
         # OpenCC may emit characters that NFKC would fold again; fold once more.
         text = unicodedata.normalize("NFKC", text)
-    text = "".join(map(_map_char, text.lower()))
+    text = text.lower().translate(_CHAR_MAP)
     text = _SPACES.sub(" ", text).strip()
     return _GAP_BETWEEN_CJK.sub("", text)

@@ -106,7 +106,7 @@ class RuleSet:
         self._compiled = [self._compile(rule) for rule in self.rules]
         self._matcher = Matcher([c.rule for c in self._compiled], self.directory)
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
-        self._context = Context(self.directory, ref, spec.jurisdiction.task_force_office)
+        self._context = Context(self.directory, ref, spec.jurisdiction.task_force_office, self.items.values())
 
     def _all_rules(self) -> Iterator[Rule]:
         yield from self._spec.rules
@@ -204,7 +204,7 @@ class RuleSet:
             compiled = self._compiled[position]
             outcome = evaluate(compiled.rule.when, facts)
             if outcome.held:
-                fired.append(Fired(compiled, outcome))
+                fired.append(Fired.of(compiled, outcome))
             else:
                 failed_test = outcome.traces[-1].test if outcome.traces else "condition"
                 failed.append(LostRule.model_construct(rule_id=compiled.rule.id, reason=f"failed: {failed_test}",
