@@ -40,12 +40,8 @@ if (ROOT / "xxrules").is_dir() and str(ROOT) not in sys.path:
 
 from ruamel.yaml import YAML  # noqa: E402
 
-# Imported from the defining modules: mypy --strict does not read xxrules.__all__ (built with sorted()).
-from xxrules._load import shipped_rules  # noqa: E402
-from xxrules._text import normalize  # noqa: E402
-from xxrules.errors import XxrulesError  # noqa: E402
-from xxrules.models import Condition, Flag, ObjectKind, Source  # noqa: E402
-from xxrules.ruleset import RuleSet, load_ruleset  # noqa: E402
+from xxrules import Condition, Flag, ObjectKind, RuleSet, Source, XxrulesError, load_ruleset, normalize  # noqa: E402
+from xxrules._load import shipped_rules  # noqa: E402  (the pack's folder, to copy its profile)
 
 Clue = dict[str, Any]
 CHINA = timezone(timedelta(hours=8))
