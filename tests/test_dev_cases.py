@@ -61,3 +61,12 @@ def test_holdout_clues_written_after_the_pack_mostly_fit(shipped):
         decision = shipped.route({"id": case["id"], "text": case["text"]})
         fits += bool(decision.lead and decision.lead.name in case["acceptable"])
     assert fits / len(HOLDOUT) >= 0.75, f"{fits}/{len(HOLDOUT)}"
+
+
+def test_sample_clues_cover_every_item_and_none_is_dropped(shipped):
+    lines = (FIXTURES / "clues" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    decisions = list(shipped.route_lines(lines))
+    assert len(decisions) >= 60
+    assert all(d.status.value != "invalid" for d in decisions)
+    routed_items = {d.item.id for d in decisions if d.item}
+    assert routed_items == set(shipped.items)
