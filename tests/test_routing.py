@@ -190,3 +190,10 @@ def test_criminal_check_from_a_losing_rule_is_kept(mini):
     assert decision.rules[0] == "school-canteen"
     assert Flag.criminal_check in decision.flags
     assert "criminal_check raised by rule big-prepaid-loss, which fired but did not win" in decision.explanation.notes
+
+
+def test_profile_role_map_uses_canonical_role_names(shipped):
+    roles = shipped.profile.role_map()
+    assert roles["商务"] == "development_commerce"
+    assert roles["卫生健康"] == "social_affairs"
+    assert set(roles) <= {role.name for role in shipped.profile.roles}

@@ -8,7 +8,7 @@ that can never hold) is reported with the file and line it came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -319,11 +319,3 @@ def resolve(loaded: Loaded) -> tuple[RuleFile, Directory]:
 def _issue_order(issue: RuleIssue) -> tuple[str, int, int, str]:
     return issue.file or "", issue.line or 0, issue.column or 0, issue.message
 
-
-def iter_conditions(cond: Condition) -> Iterator[Condition]:
-    """``cond`` and every condition nested in it, depth first."""
-    yield cond
-    for child in (*(cond.all_of or ()), *(cond.any_of or ())):
-        yield from iter_conditions(child)
-    if cond.not_ is not None:
-        yield from iter_conditions(cond.not_)

@@ -8,7 +8,6 @@ carrying its line number, which routing turns into an ``invalid`` decision.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
@@ -16,7 +15,7 @@ from typing import Any, TextIO
 from .errors import ClueError
 from .models import Decision
 
-__all__ = ["CSV_COLUMNS", "decision_row", "read_jsonl", "write_csv", "write_jsonl"]
+__all__ = ["CSV_COLUMNS", "decision_json", "decision_row", "read_jsonl", "write_csv", "write_jsonl"]
 
 CSV_COLUMNS = ("clue_id", "status", "lead_id", "lead", "assisting", "item_id", "item", "rules", "flags", "reason")
 
@@ -71,8 +70,3 @@ def write_csv(decisions: Iterable[Decision], stream: TextIO) -> None:
     for decision in decisions:
         writer.writerow(decision_row(decision))
 
-
-def csv_text(decisions: Iterable[Decision]) -> str:
-    buffer = io.StringIO()
-    write_csv(decisions, buffer)
-    return buffer.getvalue()

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from . import __version__
-from ._io import decision_json, decision_row, write_csv
+from ._io import decision_row, write_csv, write_jsonl
 from .errors import RuleSetError
 from .models import Decision, RuleFile, Status
 from .ruleset import RuleSet, load_ruleset
@@ -100,8 +100,7 @@ def route(
     stream = _open_input(file)
     decisions = _counted(ruleset.route_lines(stream), counts)
     if fmt is RouteFormat.jsonl:
-        for decision in decisions:
-            sys.stdout.write(decision_json(decision, explain) + "\n")
+        write_jsonl(decisions, sys.stdout, explain)
     elif fmt is RouteFormat.csv:
         write_csv(decisions, sys.stdout)
     else:
