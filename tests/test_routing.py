@@ -7,6 +7,8 @@ import pytest
 import xxrules
 from xxrules import Clue, Flag, Status
 
+from .conftest import MINI
+
 
 def route(rules: xxrules.RuleSet, text: str, **fields: object) -> xxrules.Decision:
     return rules.route({"id": "t", "text": text, **fields})
@@ -197,3 +199,21 @@ def test_profile_role_map_uses_canonical_role_names(shipped):
     assert roles["商务"] == "development_commerce"
     assert roles["卫生健康"] == "social_affairs"
     assert set(roles) <= {role.name for role in shipped.profile.roles}
+
+
+def test_criminal_check_survives_a_dispute(tmp_path):
+    rules = (MINI / "rules.yaml").read_text(encoding="utf-8") + """
+  - id: fumes-fraud
+    description: 油烟整改收费诈骗 (ranks below the items, so the items' tie stays a dispute)
+    priority: -1
+    when: {keywords: [油烟], amount: {gte: 10000}}
+    then: {lead: 公安, flags: [criminal_check]}
+"""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for name in ("profile.yaml", "items.yaml"):
+        (folder / name).write_text((MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "rules.yaml").write_text(rules, encoding="utf-8")
+    decision = xxrules.load_ruleset(folder).route({"id": "d", "text": "油烟整改收了两万", "amount": 20000})
+    assert decision.status is Status.disputed
+    assert decision.flags == (Flag.criminal_check,)

@@ -150,13 +150,16 @@ def _flags(fired: list[Fired], unit: tuple[str, str, str] | None) -> tuple[tuple
         flags.update(f for f, on in ((Flag.key_field, c.item.key_field), (Flag.pilot, c.item.pilot)) if on)
     if unit is not None:
         flags.add(Flag.territorial)
-    notes = []
-    if Flag.criminal_check not in flags:
-        raisers = [f.compiled.rule.id for f in fired[1:] if Flag.criminal_check in f.compiled.rule.then.flags]
-        if raisers:
-            flags.add(Flag.criminal_check)
-            notes.append(f"criminal_check raised by rule {raisers[0]}, which fired but did not win")
+    notes = [] if Flag.criminal_check in flags else _criminal_notes(fired[1:])
+    if notes:
+        flags.add(Flag.criminal_check)
     return tuple(sorted(flags)), notes
+
+
+def _criminal_notes(fired: list[Fired]) -> list[str]:
+    """A note naming the first fired rule that raises ``criminal_check`` in its outcome, if any."""
+    raisers = [f.compiled.rule.id for f in fired if Flag.criminal_check in f.compiled.rule.then.flags]
+    return [f"criminal_check raised by rule {raisers[0]}, which fired but did not win"] if raisers else []
 
 
 def _explanation(facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context,
@@ -193,10 +196,12 @@ def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: l
     names = "、".join(dict.fromkeys(c.lead.name for c in candidates))
     lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
             for f in fired if f not in top]
+    notes = _criminal_notes(fired)
+    flags = (Flag.criminal_check,) if notes else ()
     return Decision.model_construct(
-        **base, **{**_empty(), "candidates": candidates}, status=Status.disputed,
+        **base, **{**_empty(), "candidates": candidates, "flags": flags}, status=Status.disputed,
         coordinator=_dept(ctx, ctx.office), reason=f"top rules name different leads: {names}",
-        explanation=_explanation(facts, fired, lost + failed, ctx))
+        explanation=_explanation(facts, fired, lost + failed, ctx, notes))
 
 
 def _routed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], failed: list[LostRule],
