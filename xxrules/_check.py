@@ -294,8 +294,8 @@ def item_rule(item: SupervisionItem) -> Rule | None:
                 when=Condition(keywords=item.keywords), then=Outcome(item=item.id))
 
 
-def resolve(loaded: Loaded) -> tuple[RuleFile, Directory]:
-    """Check ``loaded`` and return it with every reference resolved to an id."""
+def resolve(loaded: Loaded) -> RuleFile:
+    """Check ``loaded`` and return its canonical spec, every reference resolved to an id."""
     checker = _Checker(loaded)
     _check_duplicates(checker)
     _check_profile(checker)
@@ -310,10 +310,8 @@ def resolve(loaded: Loaded) -> tuple[RuleFile, Directory]:
     resolved_jurisdiction = jurisdiction.model_copy(update={"task_force_office": office})
     departments = tuple(d.model_copy(update={"roles": tuple(checker.names.role(r) or r for r in d.roles)})
                         for d in checker.spec.departments)
-    spec = checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules,
+    return checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules,
                                            "departments": departments})
-    return spec, Directory(checker.profile.model_copy(update={"jurisdiction": resolved_jurisdiction,
-                                                              "departments": departments}))
 
 
 def _issue_order(issue: RuleIssue) -> tuple[str, int, int, str]:

@@ -66,7 +66,7 @@ def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleS
 def _checked(documents: list[Document]) -> RuleSet:
     """Validate, check and resolve documents into a rule set (every entry point goes through here)."""
     loaded = merge_documents(documents)
-    spec, _ = resolve(loaded)
+    spec = resolve(loaded)
     positions = {(section, str(getattr(model, "id", getattr(model, "name", "")))): position
                  for section, rows in loaded.entries.items() for model, position, _ in rows}
     return RuleSet(spec, positions, _checked_token=_TOKEN)
@@ -172,8 +172,8 @@ class RuleSet:
         return {"spec": self.to_dict(), "positions": positions}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        rebuilt = RuleSet.from_dict(state["spec"], name="<pickle>")
-        self._spec = rebuilt._spec
+        # A pickle holds a spec that was checked when it was loaded: validate its shape, rebuild the rest.
+        self._spec = RuleFile.model_validate(state["spec"])
         self._positions = {(s, k): SourcePosition(**p) for s, k, p in state["positions"]}
         self._build()
 
