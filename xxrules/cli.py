@@ -30,6 +30,7 @@ app = typer.Typer(
     name="xxrules",
     help="Route cross-department supervision clues (12345 hotline, inspections, media) to the lead and "
     "assisting departments, from declarative rules. Default rules: the shipped Xixian New Area pack.",
+    epilog="Exit codes: 0 all well; 1 some input line was invalid; 2 the rules could not be loaded or wrong usage.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
