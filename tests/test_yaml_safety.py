@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ruamel.yaml.constructor import ConstructorError
 
 from xxrules._yaml import Document, read_yaml, read_yaml_text
 from xxrules.errors import RuleIssue, RuleSetError
@@ -349,3 +348,10 @@ def test_reader_never_fails_with_anything_but_rule_set_error(parts: list[str]) -
         assert all(issue.file == "f.yaml" for issue in exc.issues)
     else:
         assert doc.file == "f.yaml"
+
+
+@pytest.mark.parametrize("text", ["%YAML 1.1\n---\na: no\n", "%TAG !e! tag:example.com,2000:\n---\na: 1\n"])
+def test_directives_are_refused_at_the_document_they_precede(text: str) -> None:
+    issue = only_issue(text)
+    assert (issue.code, issue.line, issue.column) == ("XR100", 2, 1)
+    assert "directives" in issue.message

@@ -1,7 +1,8 @@
 """Evaluating a rule's condition tree against one clue's facts, keeping a trace.
 
 Conditions arrive compiled (``_match.compile_condition``): keywords, tags and
-categories already normalised, so nothing is normalised per clue.
+categories already normalised and time bounds in China time, so nothing about
+the rule is recomputed per clue.
 
 :func:`evaluate` returns whether the condition held and the trace of the tests
 it made (what was tested, where in the rule, whether it held, and for keywords
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
-from ._match import ClueFacts, local_time
+from ._match import ClueFacts
 from .models import Condition, ConditionTrace, HourWindow, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
 
 __all__ = ["Outcome", "evaluate"]
@@ -83,12 +84,11 @@ def _short(words: tuple[str, ...], limit: int = 6) -> str:
     return f"[{shown}{', …' if len(words) > limit else ''}]"
 
 
-def _member(name: str, allowed: Iterable[str], actual: str | None | frozenset[str], path: str) -> Outcome:
-    wanted = tuple(str(a) for a in allowed)
+def _member(name: str, allowed: tuple[str, ...], actual: str | None | frozenset[str], path: str) -> Outcome:
     values = actual if isinstance(actual, frozenset) else frozenset({actual} if actual else ())
-    held = not values.isdisjoint(wanted)
+    held = not values.isdisjoint(allowed)  # StrEnum values hash and compare as their strings
     got = ", ".join(sorted(values)) if values else "none"
-    return Outcome(held, [_trace(path, f"{name} in {_short(wanted)} (clue: {got})", held)], fields=int(held))
+    return Outcome(held, [_trace(path, f"{name} in {_short(allowed)} (clue: {got})", held)], fields=int(held))
 
 
 def _tags(tags: TagSet, facts: ClueFacts, path: str) -> Outcome:
@@ -126,8 +126,8 @@ def _time(times: TimeRange, facts: ClueFacts, path: str) -> Outcome:
     if moment is None:
         return Outcome(False, [_trace(path, "received_at is set", False)])
     checks = {
-        "after": times.after is None or moment >= local_time(times.after),
-        "before": times.before is None or moment < local_time(times.before),
+        "after": times.after is None or moment >= times.after,
+        "before": times.before is None or moment < times.before,
         "hours": times.hours is None or _in_hours(times.hours, moment.hour),
         "weekdays": times.weekdays is None or moment.isoweekday() in times.weekdays,
     }

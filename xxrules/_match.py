@@ -85,7 +85,7 @@ def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
 
 
 def compile_condition(cond: Condition) -> Condition:
-    """``cond`` with keywords, tags and categories in normalised form (done once per rule set)."""
+    """``cond`` with keywords, tags and categories normalised and time bounds in China time (once per rule set)."""
     update: dict[str, object] = {}
     if cond.keywords is not None:
         update["keywords"] = cond.keywords.model_copy(update=_normalised_lists(cond.keywords))
@@ -93,6 +93,11 @@ def compile_condition(cond: Condition) -> Condition:
         update["object_tags"] = cond.object_tags.model_copy(update=_normalised_lists(cond.object_tags))
     if cond.category is not None:
         update["category"] = tuple(normalize(c) for c in cond.category)
+    if cond.received_at is not None:
+        times = cond.received_at
+        update["received_at"] = times.model_copy(update={
+            "after": local_time(times.after) if times.after else None,
+            "before": local_time(times.before) if times.before else None})
     for name in ("all_of", "any_of"):
         if getattr(cond, name):
             update[name] = tuple(compile_condition(child) for child in getattr(cond, name))

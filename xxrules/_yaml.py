@@ -10,13 +10,13 @@ data we keep a map from each value's path (``('items', 3, 'lead')``) to its
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import DocumentStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import RuleIssue, RuleSetError
@@ -28,7 +28,6 @@ Loc = tuple[str | int, ...]
 _YAML_TAGS = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_YAML_TAGS + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _SEQ_TAG = _YAML_TAGS + "seq"
-_DIRECTIVE = re.compile(r"^%(YAML|TAG)\b", re.MULTILINE)
 _MAP_TAG = _YAML_TAGS + "map"
 
 
@@ -60,7 +59,6 @@ class _Builder:
     def __init__(self, file: str, yaml: YAML) -> None:
         self.file = file
         self.constructor = yaml.constructor
-        self.resolver = yaml.resolver
         self.positions: dict[Loc, tuple[int, int]] = {}
         self._open: set[int] = set()
 
@@ -76,19 +74,13 @@ class _Builder:
 
     def _build(self, node: Node, loc: Loc) -> Any:
         tag = _tag(node)
-        if isinstance(node, ScalarNode) and tag in _SCALAR_TAGS and tag == self._implicit_tag(node):
+        if isinstance(node, ScalarNode) and tag in _SCALAR_TAGS:
             return self._scalar(node)
         if isinstance(node, SequenceNode) and tag == _SEQ_TAG:
             return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode) and tag == _MAP_TAG:
             return self._mapping(node, loc)
         raise self._fail("XR115", f"YAML tag '{tag}' is not allowed in rule files", node)
-
-    def _implicit_tag(self, node: ScalarNode) -> str:
-        """The tag a scalar gets without an explicit one: quoted and block scalars are text."""
-        if node.style:
-            return _YAML_TAGS + "str"
-        return _tag_text(self.resolver.resolve(ScalarNode, node.value, (True, False)))
 
     def _scalar(self, node: ScalarNode) -> Any:
         try:
@@ -128,26 +120,25 @@ def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _refuse_explicit_tags(yaml: YAML, text: str, file: str) -> None:
-    """Any tag written in the file (``!!int 5``, ``!foo``, ``!!python/...``) is refused, even a harmless one."""
+def _refuse_tags_and_directives(yaml: YAML, text: str, file: str) -> None:
+    """Refuse any tag written in the file (``!!int 5``, ``!foo``, ``!!python/...``), even a harmless one,
+    and ``%YAML`` / ``%TAG`` directives, which would bring back YAML 1.1 readings."""
     for event in yaml.parse(text):
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, DocumentStartEvent) and (event.version or event.tags):
+            raise RuleSetError([RuleIssue("XR100", "YAML directives (%YAML, %TAG) before this document are not allowed: rule files "
+                                          "are read as YAML 1.2", file, line, column)])
         tag = getattr(event, "tag", None)
         if tag is not None:
-            line, column = event.start_mark.line + 1, event.start_mark.column + 1
             message = f"YAML tag '{_tag_text(tag)}' is not allowed in rule files"
             raise RuleSetError([RuleIssue("XR115", message, file, line, column)])
 
 
 def read_yaml_text(text: str, file: str) -> Document:
     """Parse ``text`` as a rule document named ``file``; raise :class:`RuleSetError` on bad YAML."""
-    directive = _DIRECTIVE.search(text)
-    if directive:
-        row = text.count("\n", 0, directive.start()) + 1
-        raise RuleSetError([RuleIssue("XR100", "YAML directives (%YAML, %TAG) are not allowed: rule files are "
-                                      "read as YAML 1.2", file, row, 1)])
     yaml = YAML(typ="safe", pure=True)
     try:
-        _refuse_explicit_tags(yaml, text, file)
+        _refuse_tags_and_directives(yaml, text, file)
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
