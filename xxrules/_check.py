@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from ._load import Loaded
-from ._names import Directory
+from ._names import Directory, FieldIndex
 from ._text import normalize
 from .errors import RuleIssue, RuleSetError, did_you_mean
 from .models import (
     Condition,
+    CriminalTrigger,
     Department,
     JurisdictionProfile,
     KeywordSet,
@@ -28,6 +29,7 @@ from .models import (
     Rule,
     RuleFile,
     SourcePosition,
+    SupervisionField,
     SupervisionItem,
     TimeRange,
 )
@@ -48,6 +50,7 @@ class _Checker:
             jurisdiction=spec.jurisdiction, roles=spec.roles, departments=spec.departments, regions=spec.regions
         )
         self.names = Directory(self.profile)
+        self.fields = FieldIndex(spec.fields, (item.domain for item in spec.items))
         self.items = {item.id: item for item in spec.items}
 
     # ---------------------------------------------------------------- reporting
@@ -90,6 +93,13 @@ class _Checker:
             resolved.append(dept)
         return tuple(resolved)
 
+    def field(self, name: str, section: str, entry: BaseModel, field: str) -> str | None:
+        found = self.fields.field(name)
+        if found is None:
+            self.report("XR118", f"unknown supervision field '{name}'", section, entry, field,
+                        self.fields.suggest(name))
+        return found
+
     def region(self, name: str, section: str, entry: BaseModel, field: str) -> str:
         found = self.names.region(name)
         if found is None:
@@ -106,7 +116,7 @@ def _field_loc(field: str) -> tuple[str | int, ...]:
 
 
 def _check_duplicates(checker: _Checker) -> None:
-    for section in ("roles", "departments", "regions", "items", "rules"):
+    for section in ("roles", "departments", "regions", "fields", "items", "rules", "criminal_triggers"):
         seen: dict[str, SourcePosition] = {}
         for model, position, _ in checker.loaded.entries[section]:
             key = str(getattr(model, "id", None) or getattr(model, "name"))
@@ -130,23 +140,29 @@ def _check_profile(checker: _Checker) -> None:
     office = checker.spec.jurisdiction
     assert office is not None
     if names.department(office.task_force_office) is None:
-        file, loc = checker.loaded.jurisdiction_at or ("", ())
-        doc = checker.loaded.documents.get(file)
-        line, column = doc.position((*loc, "task_force_office")) if doc else (None, None)
-        checker.issues.append(RuleIssue("XR103", f"unknown department '{office.task_force_office}'",
-                                        file=file or None, line=line, column=column,
-                                        field="jurisdiction.task_force_office",
-                                        suggestion=names.suggest_department(office.task_force_office)))
+        _report_jurisdiction(checker, "XR103", f"unknown department '{office.task_force_office}'",
+                             ("task_force_office",), names.suggest_department(office.task_force_office))
+    _report_clashes(checker, "fields", checker.fields.clashes(), checker.fields.fields)
+
+
+def _report_jurisdiction(checker: _Checker, code: str, message: str, path: tuple[str, ...],
+                         suggestion: str | None) -> None:
+    """Report an issue at ``path`` inside the jurisdiction block."""
+    file, loc = checker.loaded.jurisdiction_at or ("", ())
+    doc = checker.loaded.documents.get(file)
+    line, column = doc.position((*loc, *path)) if doc else (None, None)
+    checker.issues.append(RuleIssue(code, message, file=file or None, line=line, column=column,
+                                    field="jurisdiction." + ".".join(path), suggestion=suggestion))
 
 
 def _report_clashes(checker: _Checker, section: str, clashes: list[tuple[str, str, str]],
-                    entries: Mapping[str, Department | Region]) -> None:
+                    entries: Mapping[str, Department | Region | SupervisionField]) -> None:
     for name, first, second in clashes:
         entry = entries[second]
         checker.report("XR116", f"name '{name}' is also used by '{first}'", section, entry, _name_field(entry, name))
 
 
-def _name_field(entry: Department | Region, name: str) -> str:
+def _name_field(entry: Department | Region | SupervisionField, name: str) -> str:
     """Which field of ``entry`` holds ``name``: its id, name or one of its aliases."""
     key = normalize(name)
     if key == normalize(entry.name):
@@ -222,36 +238,40 @@ def _time_is_empty(times: TimeRange) -> bool:
 _LIST_FIELDS = ("source", "object_kind", "region", "category", "all_of", "any_of")
 
 
-def _resolve_condition(checker: _Checker, cond: Condition, rule: Rule, path: str) -> Condition:
+def _resolve_condition(checker: _Checker, cond: Condition, rule: BaseModel, path: str,
+                       section: str = "rules") -> Condition:
+    """Check one condition tree of ``rule`` (an entry of ``section``) and resolve its region names."""
     if not cond.model_fields_set - {"not_"} and cond.not_ is None:
-        checker.report("XR107", "condition has no tests", "rules", rule, path)
+        checker.report("XR107", "condition has no tests", section, rule, path)
     for name in _LIST_FIELDS:
         if getattr(cond, name) == ():
-            checker.report("XR107", f"empty list '{_alias(name)}'", "rules", rule, f"{path}.{_alias(name)}")
+            checker.report("XR107", f"empty list '{_alias(name)}'", section, rule, f"{path}.{_alias(name)}")
     if cond.keywords is not None:
-        _check_keywords(checker, cond.keywords, "rules", rule, f"{path}.keywords")
+        _check_keywords(checker, cond.keywords, section, rule, f"{path}.keywords")
     if cond.object_tags is not None and not any((cond.object_tags.any, cond.object_tags.all, cond.object_tags.none)):
-        checker.report("XR107", "object_tags names no tags", "rules", rule, f"{path}.object_tags")
+        checker.report("XR107", "object_tags names no tags", section, rule, f"{path}.object_tags")
     if cond.amount is not None and _range_is_empty(cond.amount):
-        checker.report("XR108", "amount range is empty", "rules", rule, f"{path}.amount")
+        checker.report("XR108", "amount range is empty", section, rule, f"{path}.amount")
     if cond.received_at is not None and _time_is_empty(cond.received_at):
-        checker.report("XR108", "time range is empty", "rules", rule, f"{path}.received_at")
+        checker.report("XR108", "time range is empty", section, rule, f"{path}.received_at")
     if cond.received_at is not None and cond.received_at.weekdays == ():
-        checker.report("XR107", "empty list 'weekdays'", "rules", rule, f"{path}.received_at.weekdays")
-    return cond.model_copy(update=_resolved_children(checker, cond, rule, path))
+        checker.report("XR107", "empty list 'weekdays'", section, rule, f"{path}.received_at.weekdays")
+    return cond.model_copy(update=_resolved_children(checker, cond, rule, path, section))
 
 
-def _resolved_children(checker: _Checker, cond: Condition, rule: Rule, path: str) -> dict[str, Any]:
+def _resolved_children(checker: _Checker, cond: Condition, rule: BaseModel, path: str,
+                       section: str) -> dict[str, Any]:
     update: dict[str, Any] = {}
     if cond.region:
-        update["region"] = tuple(checker.region(n, "rules", rule, f"{path}.region.{i}") for i, n in enumerate(cond.region))
+        update["region"] = tuple(checker.region(n, section, rule, f"{path}.region.{i}")
+                                 for i, n in enumerate(cond.region))
     for name in ("all_of", "any_of"):
         children = getattr(cond, name)
         if children:
-            update[name] = tuple(_resolve_condition(checker, c, rule, f"{path}.{_alias(name)}.{i}")
+            update[name] = tuple(_resolve_condition(checker, c, rule, f"{path}.{_alias(name)}.{i}", section)
                                  for i, c in enumerate(children))
     if cond.not_ is not None:
-        update["not_"] = _resolve_condition(checker, cond.not_, rule, f"{path}.not")
+        update["not_"] = _resolve_condition(checker, cond.not_, rule, f"{path}.not", section)
     return update
 
 
@@ -263,11 +283,33 @@ def _alias(name: str) -> str:
 
 
 def _resolve_item(checker: _Checker, item: SupervisionItem) -> SupervisionItem:
-    lead = checker.department(item.lead, "items", item, "lead")
+    lead = checker.department(item.lead, "items", item, "lead") if item.lead is not None else None
     cooperating = checker.departments(item.cooperating, "items", item, "cooperating", lead=lead)
     if item.keywords is not None:
         _check_keywords(checker, item.keywords, "items", item, "keywords")
-    return item.model_copy(update={"lead": lead, "cooperating": cooperating})
+    checker.field(item.domain, "items", item, "domain")
+    update: dict[str, Any] = {"lead": lead, "cooperating": cooperating}
+    if item.ruling is not None:
+        decider = checker.department(item.ruling.decided_by, "items", item, "ruling.decided_by")
+        update["ruling"] = item.ruling.model_copy(update={"decided_by": decider})
+    return item.model_copy(update=update)
+
+
+def _resolve_field(checker: _Checker, entry: SupervisionField) -> SupervisionField:
+    """A field owned by a role keeps the canonical role name (领域归口 is by role); else the department id."""
+    if entry.owner is None:
+        return entry
+    role = checker.names.role(entry.owner)
+    if role is not None and role in checker.names.role_holder:
+        return entry.model_copy(update={"owner": role})
+    return entry.model_copy(update={"owner": checker.department(entry.owner, "fields", entry, "owner")})
+
+
+def _resolve_trigger(checker: _Checker, trigger: CriminalTrigger) -> CriminalTrigger:
+    domains = tuple(checker.field(d, "criminal_triggers", trigger, f"domains.{i}") or d
+                    for i, d in enumerate(trigger.domains))
+    when = _resolve_condition(checker, trigger.when, trigger, "when", "criminal_triggers")
+    return trigger.model_copy(update={"domains": domains, "when": when})
 
 
 def _resolve_outcome(checker: _Checker, outcome: Outcome, rule: Rule) -> Outcome:
@@ -302,16 +344,32 @@ def resolve(loaded: Loaded) -> RuleFile:
     items = tuple(_resolve_item(checker, item) for item in checker.spec.items)
     checker.items = {item.id: item for item in items}
     rules = tuple(_resolve_rule(checker, rule) for rule in checker.spec.rules)
+    fields = tuple(_resolve_field(checker, entry) for entry in checker.spec.fields)
+    triggers = tuple(_resolve_trigger(checker, trigger) for trigger in checker.spec.criminal_triggers)
+    police = _check_police(checker)
     if checker.issues:
         raise RuleSetError(sorted(checker.issues, key=_issue_order))
     jurisdiction = checker.spec.jurisdiction
     assert jurisdiction is not None
     office = checker.names.department(jurisdiction.task_force_office)
-    resolved_jurisdiction = jurisdiction.model_copy(update={"task_force_office": office})
+    referral = jurisdiction.referral.model_copy(update={"police": police})
+    resolved_jurisdiction = jurisdiction.model_copy(update={"task_force_office": office, "referral": referral})
     departments = tuple(d.model_copy(update={"roles": tuple(checker.names.role(r) or r for r in d.roles)})
                         for d in checker.spec.departments)
     return checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules,
-                                           "departments": departments})
+                                           "departments": departments, "fields": fields,
+                                           "criminal_triggers": triggers})
+
+
+def _check_police(checker: _Checker) -> str:
+    """The police department id; a rule set with criminal triggers must have one."""
+    assert checker.spec.jurisdiction is not None
+    name = checker.spec.jurisdiction.referral.police
+    found = checker.names.department(name)
+    if found is None and checker.spec.criminal_triggers:
+        _report_jurisdiction(checker, "XR103", f"unknown department '{name}' (criminal referrals go there)",
+                             ("referral", "police"), checker.names.suggest_department(name))
+    return found or name
 
 
 def _issue_order(issue: RuleIssue) -> tuple[str, int, int, str]:

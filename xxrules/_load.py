@@ -24,7 +24,18 @@ from pydantic import BaseModel, ValidationError
 
 from ._yaml import Document, Loc, read_yaml_text
 from .errors import RuleIssue, RuleSetError, did_you_mean
-from .models import Department, Jurisdiction, Region, Role, Rule, RuleFile, SourcePosition, SupervisionItem
+from .models import (
+    CriminalTrigger,
+    Department,
+    Jurisdiction,
+    Region,
+    Role,
+    Rule,
+    RuleFile,
+    SourcePosition,
+    SupervisionField,
+    SupervisionItem,
+)
 
 __all__ = ["Loaded", "find_rule_files", "load_documents", "merge_documents", "shipped_rules"]
 
@@ -32,8 +43,10 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "roles": Role,
     "departments": Department,
     "regions": Region,
+    "fields": SupervisionField,
     "items": SupervisionItem,
     "rules": Rule,
+    "criminal_triggers": CriminalTrigger,
 }
 _SUFFIXES = (".yaml", ".yml")
 

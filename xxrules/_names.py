@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from ._text import normalize
 from .errors import did_you_mean
-from .models import Department, JurisdictionProfile, Region, RegionKind
+from .models import Department, JurisdictionProfile, Region, RegionKind, SupervisionField
 
-__all__ = ["Directory"]
+__all__ = ["Directory", "FieldIndex"]
 
 
 @dataclass
@@ -121,3 +121,33 @@ class Directory:
     def region_clashes(self) -> list[tuple[str, str, str]]:
         """(name, first owner, second owner) for region names claimed twice."""
         return self._regions.clashes
+
+
+class FieldIndex:
+    """Supervision fields by id, name or alias; an item's ``domain`` names one of them.
+
+    A rule set that declares no fields still has one field per distinct item domain
+    (with no owner), so every item sits in a field of the jurisdiction graph.
+    """
+
+    def __init__(self, fields: Iterable[SupervisionField], domains: Iterable[str] = ()) -> None:
+        self.fields: dict[str, SupervisionField] = {f.id: f for f in fields}
+        self.declared = bool(self.fields)
+        self._index = _Index()
+        for entry in self.fields.values():
+            self._index.add(entry.id, (entry.id, entry.name, *entry.aliases))
+        for domain in sorted(set(domains)) if not self.declared else ():
+            if self._index.get(domain) is None:
+                self.fields[domain] = SupervisionField.model_construct(
+                    id=domain, name=domain, aliases=(), owner=None, description="")
+                self._index.add(domain, (domain,))
+
+    def field(self, name: str) -> str | None:
+        """Field id for an id, name or alias."""
+        return self._index.get(name)
+
+    def suggest(self, name: str) -> str | None:
+        return did_you_mean(name, [n for f in self.fields.values() for n in (f.name, *f.aliases)])
+
+    def clashes(self) -> list[tuple[str, str, str]]:
+        return self._index.clashes

@@ -49,6 +49,7 @@ ISSUE_CODES: dict[str, str] = {
     "XR115": "YAML tags are not allowed in rule files",
     "XR116": "name or alias claimed twice",
     "XR117": "department repeated, or the lead also listed as assisting",
+    "XR118": "unknown supervision field",
 }
 
 

@@ -145,14 +145,32 @@ class Region(_Named):
     unit_name: str | None = None  # name of a street office that is not a listed department
 
 
+class ReferralPolicy(_Frozen):
+    """Deadlines and limits for passing clues between departments (defaults: DOMAIN.md §4).
+
+    Working-day periods count Chinese working days (public holidays and adjusted
+    working weekends included); ``police`` names the department criminal cases go to.
+    """
+
+    return_window_working_days: int = Field(default=1, ge=0)  # 吕梁 12345: return within 1 working day
+    transfer_window_working_days: int = Field(default=3, ge=0)  # hand a found clue over within 3 working days
+    handle_working_days: int = Field(default=5, ge=1)  # general tickets: 5 working days
+    max_hops: int = Field(default=3, ge=1)  # transfers before the task-force office steps in
+    police: str = "公安"  # role, name or id; resolved to a department id on loading
+    criminal_decide_days: int = Field(default=3, ge=1)  # 国务院令第310号: the head decides within 3 days
+    criminal_transfer_hours: int = Field(default=24, ge=1)  # … and transfers within 24 hours
+    police_decide_days: int = Field(default=3, ge=1)  # the police decide within 3 days
+
+
 class Jurisdiction(_Frozen):
-    """Who the rule set is for, its version label and its default coordinator."""
+    """Who the rule set is for, its version label, its default coordinator and referral policy."""
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
     version: str
     task_force_office: str  # 工作专班办公室: coordinates unmatched and disputed clues
     description: str = ""
+    referral: ReferralPolicy = ReferralPolicy()
 
 
 class JurisdictionProfile(_Frozen):
@@ -197,18 +215,39 @@ class KeywordSet(_AnyAllNone):
         return (self.any or ()) + (self.all or ()) + (self.none or ())
 
 
+class SupervisionField(_Named):
+    """A supervision field (监管领域) and the role or department that owns it (领域归口).
+
+    Items name their field in ``domain`` (by the field's id, name or alias). The owner is
+    the first test of the dispute ladder after the item list itself.
+    """
+
+    owner: str | None = None  # role, department name, alias or id → department id after loading
+    description: str = ""
+
+
+class RulingRecord(_Frozen):
+    """Who settled a dispute and when: an item written back from a ruling carries this."""
+
+    clue_id: str = Field(min_length=1)
+    decided_by: str  # department id after loading
+    decided_at: datetime
+    note: str = ""
+
+
 class SupervisionItem(_Frozen):
     """One entry of the cross-department supervision item list (跨部门综合监管事项清单).
 
     ``lead`` and ``cooperating`` name departments by id, name, alias or national role;
     after loading they hold department ids. ``keywords`` make an implicit routing rule
-    ``item.<id>`` so an item routes without a hand-written rule.
+    ``item.<id>`` so an item routes without a hand-written rule. An item without a
+    ``lead`` is settled on the jurisdiction graph (field ownership, closeness, escalation).
     """
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
     domain: str = Field(min_length=1)
-    lead: str
+    lead: str | None = None
     cooperating: tuple[str, ...] = ()
     object_kinds: tuple[ObjectKind, ...] = ()
     key_field: StrictBool = False
@@ -219,6 +258,7 @@ class SupervisionItem(_Frozen):
     flags: tuple[Flag, ...] = ()
     legal_basis: str = ""
     source_note: str = ""
+    ruling: RulingRecord | None = None  # set when the entry was written back from a dispute ruling
 
 
 class NumberRange(_Frozen):
@@ -299,6 +339,22 @@ class Rule(_Frozen):
     then: Outcome
 
 
+class CriminalTrigger(_Frozen):
+    """When a clue suggests a crime (行刑衔接): keywords, amounts per field, injury or death.
+
+    ``when`` uses the routing condition language; ``domains`` (fields by id, name or alias)
+    restricts the trigger to clues routed to an item of those fields, so amount thresholds
+    can differ per field.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    description: str = ""
+    domains: tuple[str, ...] = ()
+    when: Condition
+    legal_basis: str = ""
+
+
 class SourcePosition(_Frozen):
     """Where a rule, item or department was written."""
 
@@ -343,6 +399,27 @@ class Clue(_Frozen):
     category: str | None = None
     amount: float | None = Field(default=None, allow_inf_nan=False)
     attrs: dict[str, Any] = Field(default_factory=dict)
+
+
+class Transfer(_Frozen):
+    """One hand-over of a clue between departments (线索移送), named by id, name or alias."""
+
+    from_: str = Field(alias="from", min_length=1)
+    to: str = Field(min_length=1)
+    at: datetime
+    reason: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+class ReferredClue(Clue):
+    """A clue with its transfer history, as ``xxrules refer`` reads it.
+
+    ``found_by`` names the department whose inspection found the clue, if any: when
+    the matter is not its own it must notify (告知) the competent department.
+    """
+
+    transfers: tuple[Transfer, ...] = ()
+    found_by: str | None = None
 
 
 # --------------------------------------------------------------------------- output
@@ -416,6 +493,70 @@ class Candidate(_Frozen):
     specificity: tuple[int, int, int]
 
 
+class Rung(StrEnum):
+    """The rungs of the dispute ladder (seed task 三(二)), in the order they are tried."""
+
+    item_list = "item_list"  # the item list already says who leads and who cooperates
+    field_ownership = "field_ownership"  # 领域归口: the department owning the clue's main field
+    closeness = "closeness"  # 业务相近: the department closest in business to the clue's fields
+    approval_and_regulators = "approval_and_regulators"  # 审批部门会同行业监管部门
+    establishment_and_justice = "establishment_and_justice"  # 机构编制部门会同司法行政部门
+    task_force = "task_force"  # 工作专班
+
+
+class LadderStep(_Frozen):
+    """One rung tried: did it settle the dispute, why, and the graph path behind it."""
+
+    rung: Rung
+    settled: bool
+    detail: str
+    path: tuple[str, ...] = ()
+
+
+class Resolution(_Frozen):
+    """How a dispute (or an item without a lead) was settled on the jurisdiction graph.
+
+    Settled: ``lead`` is the one lead and ``rung`` the rung that decided. Not settled:
+    ``rung`` is where it is escalated, ``escalate_to`` who decides, and every department
+    in ``provisional`` acts meanwhile, so nothing falls through.
+    """
+
+    settled: bool
+    rung: Rung
+    lead: DepartmentRef | None = None
+    path: tuple[str, ...] = ()
+    steps: tuple[LadderStep, ...] = ()
+    escalate_to: tuple[DepartmentRef, ...] = ()
+    provisional: tuple[DepartmentRef, ...] = ()
+
+
+class Deadline(_Frozen):
+    """A statutory or policy deadline, with its due time when the start is known."""
+
+    name: str
+    period: str  # e.g. "1 working day", "24 hours"
+    due: datetime | None = None
+    basis: str = ""
+    notes: tuple[str, ...] = ()
+
+
+class TriggerHit(_Frozen):
+    """A criminal-referral trigger that held for the clue."""
+
+    id: str
+    name: str
+    reason: str
+
+
+class CriminalReferral(_Frozen):
+    """行刑衔接: the clue must go to the police with these deadlines; a fine never replaces it."""
+
+    to: DepartmentRef | None
+    triggers: tuple[TriggerHit, ...]
+    deadlines: tuple[Deadline, ...] = ()
+    note: str = "有案必移, 不得以罚代刑: an administrative penalty alone cannot close this case"
+
+
 class RulesetRef(_Frozen):
     fingerprint: str
     version: str
@@ -443,6 +584,8 @@ class Decision(_Frozen):
     explanation: Explanation | None = None
     ruleset: RulesetRef | None = None
     error: ClueErrorInfo | None = None
+    resolution: Resolution | None = None
+    referral: CriminalReferral | None = None
 
     def __repr__(self) -> str:
         lead = self.lead.name if self.lead else None
@@ -451,6 +594,79 @@ class Decision(_Frozen):
     def summary(self) -> dict[str, Any]:
         """The fields of the ``route --format jsonl`` contract, without the explanation."""
         return self.model_dump(mode="json", exclude={"explanation"})
+
+
+class Verdict(StrEnum):
+    """What a clue's transfer history amounts to (``xxrules refer``)."""
+
+    ok = "ok"
+    late_return = "late_return"  # returned after the window: the returner is first-responsible (首办负责)
+    loop = "loop"  # passed round in a cycle (A→B→A …): escalated to dispute resolution
+    too_many_hops = "too_many_hops"  # more transfers than the policy allows
+    not_allowed = "not_allowed"  # to a department that is not competent, or pushed down a level
+
+
+class Finding(_Frozen):
+    """One problem found in a transfer history; ``transfer`` is its 0-based index."""
+
+    verdict: Verdict
+    transfer: int | None
+    message: str
+
+
+class Notice(_Frozen):
+    """告知: a department found a matter outside its remit and must tell the competent one."""
+
+    to: DepartmentRef
+    by: DepartmentRef
+    reason: str
+    due: datetime | None = None
+
+
+class ReferralReport(_Frozen):
+    """The check of one clue's transfer history against the jurisdiction graph and the policy."""
+
+    clue_id: str
+    verdict: Verdict
+    responsible: DepartmentRef | None
+    escalate_to: tuple[DepartmentRef, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    chain: tuple[DepartmentRef, ...] = ()  # the departments the clue passed through, in order
+    competent: tuple[DepartmentRef, ...] = ()  # who routing says may hold it
+    resolution: Resolution | None = None  # when a loop was sent up the dispute ladder
+    decision: Decision | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The ``xxrules refer`` JSON line: everything but the full routing decision."""
+        return self.model_dump(mode="json", by_alias=True, exclude={"decision"})
+
+
+class Measure(StrEnum):
+    """How a case is closed."""
+
+    administrative_penalty = "administrative_penalty"  # 行政处罚
+    rectification_order = "rectification_order"  # 责令整改
+    no_violation = "no_violation"  # 查无违法
+    criminal_transfer = "criminal_transfer"  # 移送公安机关
+
+
+class CriminalReview(_Frozen):
+    """The head's recorded decision that a flagged case does not reach criminal thresholds."""
+
+    decided_by: str = Field(min_length=1)
+    decided_at: datetime
+    reason: str = Field(min_length=1)
+
+
+class CaseClosure(_Frozen):
+    """How a case is to be closed; checked by :func:`xxrules.close_case`."""
+
+    measures: tuple[Measure, ...] = Field(min_length=1)
+    police_transfer_at: datetime | None = None
+    criminal_review: CriminalReview | None = None
+    note: str = ""
 
 
 # ------------------------------------------------------------------------ rule files
@@ -467,5 +683,7 @@ class RuleFile(_Frozen):
     roles: tuple[Role, ...] = ()
     departments: tuple[Department, ...] = ()
     regions: tuple[Region, ...] = ()
+    fields: tuple[SupervisionField, ...] = ()
     items: tuple[SupervisionItem, ...] = ()
     rules: tuple[Rule, ...] = ()
+    criminal_triggers: tuple[CriminalTrigger, ...] = ()
