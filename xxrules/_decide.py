@@ -3,8 +3,12 @@
 Ranking: higher priority first, then higher specificity (field tests held,
 distinct keywords, keyword characters), then rule id, so the order never depends
 on file order. The top rules (same priority and specificity) either agree on the
-lead (``routed``) or not (``disputed``: every candidate listed, the task-force
-office coordinates). No rule fired: ``unmatched``, the task-force office
+lead (``routed``) or not: then the dispute ladder (``_ladder``) tries the item
+list, field ownership and closeness on the jurisdiction graph. Settled: ``routed``
+with the ladder's lead, the other contenders assisting, and the ``resolution``
+recorded. Not settled: ``disputed``, every candidate listed and acting
+provisionally, the resolution naming who must decide. An item without a lead goes
+up the same ladder. No rule fired: ``unmatched``, the task-force office
 coordinates. Assisting departments come from the item's cooperating list, the
 rule's own list and the territorial unit (属地), in that order, never the lead.
 Flags come from the winning rule and its item, except ``criminal_check``: any
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._evaluate import Outcome
+from ._ladder import Ladder
 from ._match import ClueFacts
 from ._names import Directory
 from .models import (
@@ -30,6 +35,7 @@ from .models import (
     ItemRef,
     LostRule,
     Rule,
+    Resolution,
     RulesetRef,
     RuleTrace,
     SourcePosition,
@@ -37,7 +43,7 @@ from .models import (
     SupervisionItem,
 )
 
-__all__ = ["CompiledRule", "Context", "Fired", "decide"]
+__all__ = ["CompiledRule", "Context", "Fired", "decide", "department_refs"]
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,22 @@ class Context:
     """What every decision of one rule set shares: department and item references are built once."""
 
     def __init__(self, directory: Directory, ruleset: RulesetRef, office: str,
-                 items: Iterable[SupervisionItem]) -> None:
+                 items: Iterable[SupervisionItem], ladder: Ladder) -> None:
         self.directory = directory
         self.ruleset = ruleset
         self.office = office  # task-force office department id
-        self.departments = {d.id: DepartmentRef(id=d.id, name=d.name) for d in directory.departments.values()}
-        for region_id in sorted(directory.regions):
-            unit, name = directory.territorial_unit(region_id)
-            self.departments.setdefault(unit, DepartmentRef(id=unit, name=name))
+        self.departments = ladder.departments
         self.items = {item.id: ItemRef(id=item.id, name=item.name) for item in items}
+        self.ladder = ladder
+
+
+def department_refs(directory: Directory) -> dict[str, DepartmentRef]:
+    """Every department and territorial unit of a jurisdiction, by id."""
+    refs = {d.id: DepartmentRef(id=d.id, name=d.name) for d in directory.departments.values()}
+    for region_id in sorted(directory.regions):
+        unit, name = directory.territorial_unit(region_id)
+        refs.setdefault(unit, DepartmentRef(id=unit, name=name))
+    return refs
 
 
 def _dept(ctx: Context, dept_id: str) -> DepartmentRef:
@@ -107,6 +120,8 @@ def _lost_reason(fired: Fired, winner: Fired) -> str:
         return f"lower priority ({fired.compiled.rule.priority}) than {winner.compiled.rule.id}"
     if fired.rank < winner.rank:
         return f"less specific {fired.specificity} than {winner.compiled.rule.id}"
+    if fired.compiled.lead != winner.compiled.lead:
+        return f"tied with {winner.compiled.rule.id}; the dispute ladder chose the other lead"
     return f"tied with {winner.compiled.rule.id} for the same lead; the winner's id sorts first"
 
 
@@ -121,11 +136,13 @@ def _territorial(fired: Fired, facts: ClueFacts, ctx: Context) -> tuple[str, str
     return unit, mode, f"属地: {ctx.directory.regions[deepest].name}"
 
 
-def _assisting(winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context) -> tuple[AssistingRef, ...]:
+def _assisting(winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context,
+               contenders: tuple[Candidate, ...] = ()) -> tuple[AssistingRef, ...]:
     c = winner.compiled
     rows: list[tuple[str, str]] = []
+    rows += [(x.lead.id, f"争议候选, 协助牵头部门: rule {x.rule_id}") for x in contenders]
     if c.item is not None:
-        if c.item.lead != lead:
+        if c.item.lead is not None and c.item.lead != lead:
             rows.append((c.item.lead, f"事项牵头部门: {c.item.name}"))
         rows += [(d, f"事项配合部门: {c.item.name}") for d in c.item.cooperating]
     rows += [(d, f"rule {c.rule.id}") for d in c.rule.then.assisting]
@@ -177,45 +194,93 @@ def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[Lost
                                         reason="no rule matched; the task-force office coordinates",
                                         explanation=_explanation(facts, [], failed, ctx), **_empty())
     top = [f for f in fired if f.rank == fired[0].rank]
-    if len({f.compiled.lead for f in top}) > 1:
-        return _disputed(base, facts, fired, top, failed, ctx)
+    leads = list(dict.fromkeys(f.compiled.lead for f in top))
+    if len(leads) > 1 or "" in leads:
+        return _climb(base, facts, fired, top, failed, ctx)
     return _routed(base, facts, fired, failed, ctx)
 
 
 def _empty() -> dict[str, Any]:
-    return {"lead": None, "assisting": (), "item": None, "flags": (), "candidates": (), "error": None}
+    return {"lead": None, "assisting": (), "item": None, "flags": (), "candidates": (), "error": None,
+            "resolution": None, "referral": None}
 
 
-def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
-              failed: list[LostRule], ctx: Context) -> Decision:
-    candidates = tuple(
+def _evidence_weight(fired: Fired) -> float:
+    """How strongly a fired rule points at its item's field: 1 + field tests held + distinct keywords."""
+    fields, words, _ = fired.specificity
+    return 1.0 + fields + words
+
+
+def _climb(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
+           failed: list[LostRule], ctx: Context) -> Decision:
+    """Top rules disagree on the lead (or an item has none): climb the dispute ladder."""
+    contenders = [lead for lead in dict.fromkeys(f.compiled.lead for f in top) if lead]
+    items = [f.compiled.item.id for f in fired if f.compiled.item is not None]
+    evidence = ctx.ladder.field_evidence((f.compiled.item.id if f.compiled.item else None, _evidence_weight(f))
+                                         for f in fired)
+    resolution = ctx.ladder.settle(contenders, items, evidence)
+    candidates = _candidates(top, ctx)
+    if not resolution.settled or resolution.lead is None:
+        return _disputed(base, facts, fired, top, failed, ctx, resolution, candidates)
+    lead = resolution.lead.id
+    winner = next((f for f in top if f.compiled.lead == lead), None) or next(f for f in top if not f.compiled.lead)
+    ordered = [winner, *(f for f in fired if f is not winner)]
+    return _routed(base, facts, ordered, failed, ctx, settled=(lead, resolution, candidates))
+
+
+def _candidates(top: list[Fired], ctx: Context) -> tuple[Candidate, ...]:
+    return tuple(
         Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item, ctx),
                                   rule_id=f.compiled.rule.id, priority=f.compiled.rule.priority,
                                   specificity=f.specificity)
-        for f in top)
-    names = "、".join(dict.fromkeys(c.lead.name for c in candidates))
+        for f in top if f.compiled.lead)
+
+
+def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
+              failed: list[LostRule], ctx: Context, resolution: Resolution,
+              candidates: tuple[Candidate, ...]) -> Decision:
+    names = "、".join(dict.fromkeys(c.lead.name for c in candidates)) or "an item without a lead"
+    deciders = "、".join(d.name for d in resolution.escalate_to)
+    acting = "、".join(d.name for d in resolution.provisional)
     lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
             for f in fired if f not in top]
     notes = _criminal_notes(fired)
     flags = (Flag.criminal_check,) if notes else ()
     return Decision.model_construct(
-        **base, **{**_empty(), "candidates": candidates, "flags": flags}, status=Status.disputed,
-        coordinator=_dept(ctx, ctx.office), reason=f"top rules name different leads: {names}",
+        **base, **{**_empty(), "candidates": candidates, "flags": flags, "resolution": resolution},
+        status=Status.disputed, coordinator=_dept(ctx, ctx.office),
+        reason=f"top rules name different leads: {names}; escalated to {deciders}; "
+               f"meanwhile {acting} act provisionally",
         explanation=_explanation(facts, fired, lost + failed, ctx, notes))
+
+
+_Settled = tuple[str, Resolution, tuple[Candidate, ...]]
 
 
 def _routed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], failed: list[LostRule],
-            ctx: Context) -> Decision:
+            ctx: Context, settled: _Settled | None = None) -> Decision:
     winner = fired[0]
     c = winner.compiled
     unit = _territorial(winner, facts, ctx)
-    lead = unit[0] if unit is not None and unit[1] == "lead" else c.lead
+    lead = settled[0] if settled else unit[0] if unit is not None and unit[1] == "lead" else c.lead
     lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=())
             for f in fired[1:]]
-    item = f"item {c.item.name}" if c.item else "an explicit lead"
+    assisting = _assisting(winner, lead, unit, ctx, settled[2] if settled else ())
     flags, notes = _flags(fired, unit)
     return Decision.model_construct(
-        **base, status=Status.routed, lead=_dept(ctx, lead), assisting=_assisting(winner, lead, unit, ctx),
-        item=_item_ref(c.item, ctx), flags=flags, candidates=(), coordinator=None, error=None,
-        reason=f"rule {c.rule.id} ({item}) ranks first",
+        **base, status=Status.routed, lead=_dept(ctx, lead), assisting=assisting,
+        item=_item_ref(c.item, ctx), flags=flags, candidates=settled[2] if settled else (), coordinator=None,
+        error=None, resolution=settled[1] if settled else None, referral=None,
+        reason=_routed_reason(winner, settled, ctx),
         explanation=_explanation(facts, fired, lost + failed, ctx, notes))
+
+
+def _routed_reason(winner: Fired, settled: _Settled | None, ctx: Context) -> str:
+    c = winner.compiled
+    item = f"item {c.item.name}" if c.item else "an explicit lead"
+    if settled is None:
+        return f"rule {c.rule.id} ({item}) ranks first"
+    lead, resolution, candidates = settled
+    names = "、".join(dict.fromkeys(x.lead.name for x in candidates)) or f"{item} has no lead"
+    step = resolution.steps[-1]
+    return f"disputed ({names}); settled by {resolution.rung.value}: {step.detail}"

@@ -4,7 +4,10 @@ Every error derives from one root and carries data, not just a message::
 
     XxrulesError
     ├── RuleSetError      a rule set could not be loaded; holds every RuleIssue found
-    └── ClueError         a clue could not be read (bad JSON, bad field)
+    ├── ClueError         a clue could not be read (bad JSON, bad field)
+    └── ExportError       the jurisdiction graph could not be exported or drawn
+        ├── MissingDependencyError  an optional library (matplotlib, pydot) is not installed
+        └── MissingFontError        no installed font can draw the Chinese labels
 
 A :class:`RuleIssue` names the file, line, column, rule or item id and field path
 where it can, and a "did you mean" suggestion for misspelt names::
@@ -23,6 +26,9 @@ from dataclasses import dataclass, field
 __all__ = [
     "ISSUE_CODES",
     "ClueError",
+    "ExportError",
+    "MissingDependencyError",
+    "MissingFontError",
     "RuleIssue",
     "RuleSetError",
     "XxrulesError",
@@ -116,6 +122,18 @@ class ClueError(XxrulesError):
         self.errors = list(errors)
         prefix = f"line {line}: " if line is not None else ""
         super().__init__(prefix + message)
+
+
+class ExportError(XxrulesError):
+    """The jurisdiction graph could not be exported or drawn (unknown format, node or edge kind)."""
+
+
+class MissingDependencyError(ExportError):
+    """An optional library is not installed; the message says what to install."""
+
+
+class MissingFontError(ExportError):
+    """No installed font covers the Chinese labels; the message names the install command."""
 
 
 def did_you_mean(name: str, known: Iterable[str], cutoff: float = 0.4) -> str | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+
+import networkx as nx
 from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources.abc import Traversable
 from os import PathLike
@@ -22,7 +24,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from ._check import item_rule, resolve
-from ._decide import CompiledRule, Context, Fired, decide
+from ._decide import CompiledRule, Context, Fired, decide, department_refs
+from ._ladder import Ladder
 from ._evaluate import evaluate
 from ._io import read_jsonl
 from ._load import load_documents, merge_documents, shipped_rules
@@ -30,6 +33,7 @@ from ._yaml import Document
 from ._match import Matcher, compile_condition
 from ._names import Directory
 from .errors import ClueError
+from .graph import build_graph
 from .models import (
     Clue,
     ClueErrorInfo,
@@ -37,6 +41,7 @@ from .models import (
     JurisdictionProfile,
     LostRule,
     Rule,
+    Resolution,
     RuleFile,
     RulesetRef,
     SourcePosition,
@@ -106,7 +111,39 @@ class RuleSet:
         self._compiled = [self._compile(rule) for rule in self.rules]
         self._matcher = Matcher([c.rule for c in self._compiled], self.directory)
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
-        self._context = Context(self.directory, ref, spec.jurisdiction.task_force_office, self.items.values())
+        self._graph = nx.freeze(build_graph(spec, self.directory.territorial_unit))
+        office = spec.jurisdiction.task_force_office
+        self._ladder = Ladder(self._graph, department_refs(self.directory), office)
+        self._context = Context(self.directory, ref, office, self.items.values(), self._ladder)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The jurisdiction graph (frozen; :func:`xxrules.graph.jurisdiction_graph` gives an editable copy)."""
+        return self._graph
+
+    def settle(self, departments: Iterable[str], decision: Decision | None = None) -> Resolution:
+        """Climb the dispute ladder for ``departments`` (ids, names or aliases) disputing one clue.
+
+        ``decision`` (the clue's routing decision) supplies the items and fields in play.
+        Used when a clue is passed round in a loop; routing climbs it by itself.
+
+        >>> rules = load_ruleset()
+        >>> d = rules.route({"id": "c-1", "text": "学校食堂饭菜变质, 学生吃了拉肚子"})
+        >>> rules.settle(["教育体育局", "市场监督管理局"], d).lead.name
+        '市场监督管理局'
+        """
+        leads = list(dict.fromkeys(self._department_id(name) for name in departments))
+        weighted = list(_decision_items(decision))
+        return self._ladder.settle(leads, [item for item, _ in weighted], self._ladder.field_evidence(weighted))
+
+    def _department_id(self, name: str) -> str:
+        found = self.directory.department(name)
+        if found is None and name in self._ladder.departments:
+            found = name  # a street office that is not a listed department
+        if found is None:
+            hint = self.directory.suggest_department(name)
+            raise ValueError(f"unknown department '{name}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+        return found
 
     def _all_rules(self) -> Iterator[Rule]:
         yield from self._spec.rules
@@ -114,7 +151,7 @@ class RuleSet:
 
     def _compile(self, rule: Rule) -> CompiledRule:
         item = self.items.get(rule.then.item) if rule.then.item else None
-        lead = rule.then.lead or (item.lead if item else "")
+        lead = rule.then.lead or (item.lead if item else None) or ""
         section, key = ("items", rule.id[5:]) if rule.id.startswith("item.") else ("rules", rule.id)
         compiled = rule.model_copy(update={"when": compile_condition(rule.when)})
         return CompiledRule(compiled, item, lead, self._positions.get((section, key)))
@@ -248,3 +285,16 @@ class RuleSet:
             fallback = f"line-{line}" if line else ""
             error = ClueError(summary, line=line, errors=details)
             return self.invalid(str(clue_id) if clue_id not in (None, "") else fallback, error)
+
+
+def _decision_items(decision: Decision | None) -> Iterator[tuple[str | None, float]]:
+    """(item id, evidence weight) of the rules that fired for a decision, else its item and candidates."""
+    if decision is None:
+        return
+    if decision.explanation is not None and decision.explanation.fired:
+        for trace in decision.explanation.fired:
+            yield trace.item, 1.0 + trace.specificity[0] + trace.specificity[1]
+        return
+    for item in (decision.item, *(c.item for c in decision.candidates)):
+        if item is not None:
+            yield item.id, 1.0
