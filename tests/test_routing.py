@@ -76,12 +76,14 @@ def test_time_window_wraps_midnight_and_not_excludes(mini, received_at, category
     assert decision.item.id == "gas"
 
 
-def test_tied_rules_with_different_leads_are_disputed_with_all_candidates(mini):
+def test_tied_rules_with_different_leads_go_up_the_dispute_ladder(mini):
     decision = route(mini, "楼下饭店油烟太大")
-    assert decision.status is Status.disputed
-    assert decision.lead is None
+    # the two item rules tie; the cooking-fumes item names 生态环境局 as cooperating, so the item list settles it
+    assert decision.status is Status.routed
+    assert decision.lead.name == "城市管理局"
     assert [c.lead.name for c in decision.candidates] == ["城市管理局", "生态环境局"]
-    assert decision.coordinator.name == "市场监督管理局"
+    assert decision.resolution.settled and decision.resolution.rung.value == "item_list"
+    assert "生态环境局" in [a.name for a in decision.assisting]
 
 
 def test_more_specific_rule_wins_a_priority_tie(mini):
@@ -215,5 +217,5 @@ def test_criminal_check_survives_a_dispute(tmp_path):
         (folder / name).write_text((MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "rules.yaml").write_text(rules, encoding="utf-8")
     decision = xxrules.load_ruleset(folder).route({"id": "d", "text": "油烟整改收了两万", "amount": 20000})
-    assert decision.status is Status.disputed
-    assert decision.flags == (Flag.criminal_check,)
+    assert decision.status is Status.routed and decision.resolution.settled
+    assert Flag.criminal_check in decision.flags

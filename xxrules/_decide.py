@@ -34,8 +34,8 @@ from .models import (
     Flag,
     ItemRef,
     LostRule,
-    Rule,
     Resolution,
+    Rule,
     RulesetRef,
     RuleTrace,
     SourcePosition,
@@ -43,7 +43,9 @@ from .models import (
     SupervisionItem,
 )
 
-__all__ = ["CompiledRule", "Context", "Fired", "decide", "department_refs"]
+NO_LEAD = "未定牵头部门"  # shown for an item without a lead, until the ladder settles it
+
+__all__ = ["NO_LEAD", "CompiledRule", "Context", "Fired", "decide", "department_refs"]
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def _item_ref(item: SupervisionItem | None, ctx: Context) -> ItemRef | None:
 def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
     c = fired.compiled
     return RuleTrace.model_construct(
-        rule_id=c.rule.id, item=c.item.id if c.item else None, lead=_dept(ctx, c.lead).name,
+        rule_id=c.rule.id, item=c.item.id if c.item else None, lead=_dept(ctx, c.lead).name if c.lead else NO_LEAD,
         priority=c.rule.priority, specificity=fired.specificity,
         source=str(c.position) if c.position else None, conditions=tuple(fired.outcome.traces))
 
@@ -228,6 +230,11 @@ def _climb(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list
     return _routed(base, facts, ordered, failed, ctx, settled=(lead, resolution, candidates))
 
 
+def _no_lead_items(fired: list[Fired]) -> str:
+    names = [f.compiled.item.name for f in fired if not f.compiled.lead and f.compiled.item is not None]
+    return "item " + "、".join(dict.fromkeys(names)) + " has no lead"
+
+
 def _candidates(top: list[Fired], ctx: Context) -> tuple[Candidate, ...]:
     return tuple(
         Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item, ctx),
@@ -239,7 +246,7 @@ def _candidates(top: list[Fired], ctx: Context) -> tuple[Candidate, ...]:
 def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
               failed: list[LostRule], ctx: Context, resolution: Resolution,
               candidates: tuple[Candidate, ...]) -> Decision:
-    names = "、".join(dict.fromkeys(c.lead.name for c in candidates)) or "an item without a lead"
+    names = "、".join(dict.fromkeys(c.lead.name for c in candidates)) or _no_lead_items(top)
     deciders = "、".join(d.name for d in resolution.escalate_to)
     acting = "、".join(d.name for d in resolution.provisional)
     lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
@@ -249,7 +256,7 @@ def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: l
     return Decision.model_construct(
         **base, **{**_empty(), "candidates": candidates, "flags": flags, "resolution": resolution},
         status=Status.disputed, coordinator=_dept(ctx, ctx.office),
-        reason=f"top rules name different leads: {names}; escalated to {deciders}; "
+        reason=f"disputed ({names}); escalated to {deciders} ({resolution.rung.value}); "
                f"meanwhile {acting} act provisionally",
         explanation=_explanation(facts, fired, lost + failed, ctx, notes))
 
@@ -280,7 +287,7 @@ def _routed_reason(winner: Fired, settled: _Settled | None, ctx: Context) -> str
     item = f"item {c.item.name}" if c.item else "an explicit lead"
     if settled is None:
         return f"rule {c.rule.id} ({item}) ranks first"
-    lead, resolution, candidates = settled
-    names = "、".join(dict.fromkeys(x.lead.name for x in candidates)) or f"{item} has no lead"
+    _, resolution, candidates = settled
+    names = "、".join(dict.fromkeys(x.lead.name for x in candidates)) or _no_lead_items([winner])
     step = resolution.steps[-1]
     return f"disputed ({names}); settled by {resolution.rung.value}: {step.detail}"

@@ -19,9 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-import networkx as nx
-
-from .graph import arbiters, closeness, field_of_item, item_backers, node, ownership_path
+from .graph import (
+    Graph,
+    arbiters,
+    closeness,
+    field_of_item,
+    item_backers,
+    node,
+    nodes_of_kind,
+    ownership_path,
+)
 from .models import DepartmentRef, LadderStep, Resolution, Rung
 
 __all__ = ["Ladder"]
@@ -33,11 +40,11 @@ _STEP_TRIES = (Rung.item_list, Rung.field_ownership, Rung.closeness)
 class Ladder:
     """The ladder of one rule set: graph look-ups are done once, here, not per clue."""
 
-    def __init__(self, G: nx.MultiDiGraph, departments: Mapping[str, DepartmentRef], office: str) -> None:
+    def __init__(self, G: Graph, departments: Mapping[str, DepartmentRef], office: str) -> None:
         self.G = G
         self.departments = departments
         self.office = office
-        items = [n.split(":", 1)[1] for n, kind in G.nodes(data="kind") if kind == "item"]
+        items = [n.split(":", 1)[1] for n in nodes_of_kind(G, "item")]
         self.item_field = {item: field_of_item(G, item) for item in items}
         self.backing = {item: item_backers(G, item) for item in items}
         self._owners: dict[str, list[str]] = {}
@@ -91,13 +98,15 @@ class Ladder:
             if not judges:
                 steps.append(LadderStep(rung=rung, settled=False, detail="a party to the dispute cannot judge it"))
                 continue
-            deciders = judges + ([d for d in leads if d not in judges] if rung is Rung.approval_and_regulators else [])
+            acting = self._provisional(leads, items)
+            regulators = [d for d in acting if d not in judges] if rung is Rung.approval_and_regulators else []
+            deciders = judges + regulators
             names = "、".join(self.name(d) for d in deciders)
-            steps.append(LadderStep(rung=rung, settled=False, detail=f"escalated: {names} decide",
-                                    path=tuple(node("dept", j) for j in judges)))
+            parties = "、".join(self.name(d) for d in acting)
+            steps.append(LadderStep(rung=rung, settled=False,
+                                    detail=f"escalated: {names} decide (arbitrating between {parties})"))
             return Resolution(settled=False, rung=rung, escalate_to=self._refs(deciders), steps=tuple(steps),
-                              provisional=self._refs(self._provisional(leads, items)),
-                              path=tuple(node("dept", j) for j in judges))
+                              provisional=self._refs(acting), path=tuple(node("dept", j) for j in judges))
         raise AssertionError("the task-force office always judges")  # pragma: no cover
 
     def _provisional(self, leads: Sequence[str], items: Sequence[str]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, TextIO
@@ -23,7 +23,7 @@ from rich.tree import Tree
 from . import __version__
 from ._io import decision_row, write_csv, write_jsonl
 from .errors import RuleSetError
-from .models import Decision, RuleFile, Status
+from .models import CriminalReferral, Decision, Resolution, RuleFile, Status
 from .ruleset import RuleSet, load_ruleset
 
 app = typer.Typer(
@@ -143,11 +143,17 @@ def explain(
     if fmt is ExplainFormat.json:
         print(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        Console(highlight=False).print(_explain_tree(decision))
+        Console(highlight=False).print(_explain_tree(decision, _labeller(ruleset)))
     raise typer.Exit(1 if decision.status is Status.invalid else 0)
 
 
-def _explain_tree(decision: Decision) -> Tree:
+def _labeller(ruleset: RuleSet) -> Callable[[str], str]:
+    """Graph node name → its Chinese label (``dept:market_regulation`` → 市场监督管理局)."""
+    nodes = ruleset.graph.nodes
+    return lambda name: str(nodes[name]["label"]) if name in nodes else name
+
+
+def _explain_tree(decision: Decision, label: Callable[[str], str] = str) -> Tree:
     tree = Tree(f"[bold]{escape(decision.clue_id)}[/]  {decision.status.value}: {escape(decision.reason)}")
     if decision.lead:
         tree.add(f"lead 牵头: [bold]{decision.lead.name}[/] ({decision.lead.id})")
@@ -159,6 +165,10 @@ def _explain_tree(decision: Decision) -> Tree:
         tree.add(f"coordinator 协调: {decision.coordinator.name}")
     for candidate in decision.candidates:
         tree.add(f"candidate 候选: {candidate.lead.name} via {candidate.rule_id} {list(candidate.specificity)}")
+    if decision.resolution:
+        _add_ladder(tree, decision.resolution, label)
+    if decision.referral:
+        _add_referral(tree, decision.referral)
     if decision.flags:
         tree.add("flags: " + ", ".join(f.value for f in decision.flags))
     if decision.error:
@@ -166,6 +176,29 @@ def _explain_tree(decision: Decision) -> Tree:
     if decision.explanation:
         _add_explanation(tree, decision)
     return tree
+
+
+def _add_ladder(tree: Tree, resolution: Resolution, label: Callable[[str], str]) -> None:
+    state = "settled" if resolution.settled else "not settled"
+    ladder = tree.add(f"dispute ladder 争议处理: {state} at {resolution.rung.value}")
+    for step in resolution.steps:
+        mark = "[green]✓[/]" if step.settled else "·"
+        path = " → ".join(label(n) for n in step.path)
+        ladder.add(f"{mark} {step.rung.value}: {escape(step.detail)}" + (f"  [dim]path: {path}[/]" if path else ""))
+    if resolution.escalate_to:
+        ladder.add("escalate to 提交: " + "、".join(d.name for d in resolution.escalate_to))
+    if resolution.provisional:
+        ladder.add("acting provisionally 先行处置: " + "、".join(d.name for d in resolution.provisional))
+
+
+def _add_referral(tree: Tree, referral: CriminalReferral) -> None:
+    to = referral.to.name if referral.to else "?"
+    branch = tree.add(f"[bold red]criminal referral 行刑衔接[/] → {to}: {escape(referral.note)}")
+    for trigger in referral.triggers:
+        branch.add(f"trigger {trigger.id} ({trigger.name}): {escape(trigger.reason)}")
+    for deadline in referral.deadlines:
+        due = deadline.due.isoformat() if deadline.due else "when the case is opened"
+        branch.add(f"{deadline.name}: within {deadline.period}, by {due}")
 
 
 def _add_explanation(tree: Tree, decision: Decision) -> None:

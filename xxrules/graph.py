@@ -46,6 +46,11 @@ if TYPE_CHECKING:
     from .ruleset import RuleSet
 
 _UnitLookup = Callable[[str], tuple[str, str]]
+#: The graph type: node names are strings (``dept:…``, ``field:…``).
+if TYPE_CHECKING:
+    Graph = nx.MultiDiGraph[str]
+else:
+    Graph = nx.MultiDiGraph
 
 __all__ = [
     "arbiters",
@@ -56,6 +61,7 @@ __all__ = [
     "item_backers",
     "jurisdiction_graph",
     "node",
+    "nodes_of_kind",
     "ownership_path",
 ]
 
@@ -84,15 +90,15 @@ def department_of(name: str) -> str:
     return name.split(":", 1)[1]
 
 
-def jurisdiction_graph(ruleset: RuleSet) -> nx.MultiDiGraph:
+def jurisdiction_graph(ruleset: RuleSet) -> Graph:
     """The jurisdiction graph of ``ruleset`` (built fresh: draw it, query it, change it freely)."""
     return build_graph(ruleset.spec, ruleset.directory.territorial_unit)
 
 
-def build_graph(spec: RuleFile, territorial_unit: _UnitLookup) -> nx.MultiDiGraph:
+def build_graph(spec: RuleFile, territorial_unit: _UnitLookup) -> Graph:
     """The graph of a canonical spec (names already resolved to ids)."""
     assert spec.jurisdiction is not None
-    G = nx.MultiDiGraph(name=spec.jurisdiction.name, jurisdiction=spec.jurisdiction.id,
+    G: Graph = nx.MultiDiGraph(name=spec.jurisdiction.name, jurisdiction=spec.jurisdiction.id,
                         version=spec.jurisdiction.version)
     _add_departments(G, spec)
     _add_regions(G, spec, territorial_unit)
@@ -104,21 +110,21 @@ def build_graph(spec: RuleFile, territorial_unit: _UnitLookup) -> nx.MultiDiGrap
     return G
 
 
-def _edge(G: nx.MultiDiGraph, u: str, v: str, kind: str, **attrs: object) -> None:
+def _edge(G: Graph, u: str, v: str, kind: str, **attrs: object) -> None:
     key = f"{kind}.{attrs['rung']}" if kind == "arbitrates" else kind
     G.add_edge(u, v, key=key, kind=kind, **attrs)
 
 
-def _add_departments(G: nx.MultiDiGraph, spec: RuleFile) -> None:
+def _add_departments(G: Graph, spec: RuleFile) -> None:
     for role in spec.roles:
         G.add_node(node("role", role.name), kind="role", label=role.name)
     for dept in spec.departments:
         G.add_node(node("dept", dept.id), kind="department", label=dept.name, dept_kind=dept.kind.value)
-        for role in dept.roles:
-            _edge(G, node("dept", dept.id), node("role", role), "holds")
+        for held in dept.roles:
+            _edge(G, node("dept", dept.id), node("role", held), "holds")
 
 
-def _add_regions(G: nx.MultiDiGraph, spec: RuleFile, territorial_unit: _UnitLookup) -> None:
+def _add_regions(G: Graph, spec: RuleFile, territorial_unit: _UnitLookup) -> None:
     for region in spec.regions:
         G.add_node(node("region", region.id), kind="region", label=region.name, region_kind=region.kind.value)
     for region in spec.regions:
@@ -130,7 +136,7 @@ def _add_regions(G: nx.MultiDiGraph, spec: RuleFile, territorial_unit: _UnitLook
         _edge(G, node("dept", unit), node("region", region.id), "covers")
 
 
-def _add_fields(G: nx.MultiDiGraph, fields: FieldIndex) -> None:
+def _add_fields(G: Graph, fields: FieldIndex) -> None:
     for entry in fields.fields.values():
         G.add_node(node("field", entry.id), kind="field", label=entry.name)
         if entry.owner is None:
@@ -139,7 +145,7 @@ def _add_fields(G: nx.MultiDiGraph, fields: FieldIndex) -> None:
         _edge(G, owner, node("field", entry.id), "owns")
 
 
-def _add_items(G: nx.MultiDiGraph, spec: RuleFile, fields: FieldIndex) -> None:
+def _add_items(G: Graph, spec: RuleFile, fields: FieldIndex) -> None:
     for item in spec.items:
         name = node("item", item.id)
         G.add_node(name, kind="item", label=item.name, key_field=item.key_field, pilot=item.pilot,
@@ -153,7 +159,7 @@ def _add_items(G: nx.MultiDiGraph, spec: RuleFile, fields: FieldIndex) -> None:
             _edge(G, node("dept", dept), name, "cooperates")
 
 
-def _add_closeness(G: nx.MultiDiGraph, spec: RuleFile, fields: FieldIndex) -> None:
+def _add_closeness(G: Graph, spec: RuleFile, fields: FieldIndex) -> None:
     """业务相近: how much of a field's work the rules give each department (lead 2, assist 1), scaled to 1."""
     items = {item.id: item for item in spec.items}
     scores: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -166,8 +172,8 @@ def _add_closeness(G: nx.MultiDiGraph, spec: RuleFile, fields: FieldIndex) -> No
         for dept in item.cooperating:
             scores[field][dept] += 1
     for rule in spec.rules:
-        item = items.get(rule.then.item or "")
-        field = fields.field(item.domain) if item is not None else None
+        ruled = items.get(rule.then.item or "")
+        field = fields.field(ruled.domain) if ruled is not None else None
         if field is None:
             continue
         if rule.then.lead is not None:
@@ -180,9 +186,9 @@ def _add_closeness(G: nx.MultiDiGraph, spec: RuleFile, fields: FieldIndex) -> No
             _edge(G, node("dept", dept), node("field", field), "close_to", weight=round(score / top, 4))
 
 
-def _add_arbitration(G: nx.MultiDiGraph, spec: RuleFile) -> None:
+def _add_arbitration(G: Graph, spec: RuleFile) -> None:
     assert spec.jurisdiction is not None
-    departments = [n for n, kind in G.nodes(data="kind") if kind == "department"]
+    departments = nodes_of_kind(G, "department")
     for rung, kinds in _ARBITER_KINDS.items():
         judges = [d.id for d in spec.departments if d.kind in kinds]
         for judge in judges:
@@ -198,11 +204,21 @@ def _add_arbitration(G: nx.MultiDiGraph, spec: RuleFile) -> None:
 # ---------------------------------------------------------------------- queries
 
 
-def _sources(G: nx.MultiDiGraph, target: str, kind: str) -> list[str]:
+def nodes_of_kind(G: Graph, kind: str) -> list[str]:
+    """The names of every node of one kind (department, role, field, item, region), sorted.
+
+    >>> from xxrules import load_ruleset
+    >>> len(nodes_of_kind(jurisdiction_graph(load_ruleset()), "field"))
+    67
+    """
+    return sorted(n for n in G if G.nodes[n].get("kind") == kind)
+
+
+def _sources(G: Graph, target: str, kind: str) -> list[str]:
     return sorted(u for u, _, k in G.in_edges(target, keys=True) if k == kind)
 
 
-def field_of_item(G: nx.MultiDiGraph, item_id: str) -> str | None:
+def field_of_item(G: Graph, item_id: str) -> str | None:
     """The field id an item lies in, or None."""
     name = node("item", item_id)
     if name not in G:
@@ -211,13 +227,13 @@ def field_of_item(G: nx.MultiDiGraph, item_id: str) -> str | None:
     return fields[0].split(":", 1)[1] if fields else None
 
 
-def ownership_path(G: nx.MultiDiGraph, field_id: str) -> list[str]:
+def ownership_path(G: Graph, field_id: str) -> list[str]:
     """领域归口 as a path: [department, role, field] (or [department, field]); empty when unowned."""
     target = node("field", field_id)
     if target not in G:
         return []
     for owner in _sources(G, target, "owns"):
-        if G.nodes[owner]["kind"] == "department":
+        if str(G.nodes[owner]["kind"]) == "department":
             return [owner, target]
         holders = _sources(G, owner, "holds")
         if holders:
@@ -225,19 +241,19 @@ def ownership_path(G: nx.MultiDiGraph, field_id: str) -> list[str]:
     return []
 
 
-def field_owner(G: nx.MultiDiGraph, field_id: str | None) -> str | None:
+def field_owner(G: Graph, field_id: str | None) -> str | None:
     """The id of the department that owns a field (through the role it holds), or None."""
     path = ownership_path(G, field_id) if field_id else []
     return department_of(path[0]) if path else None
 
 
-def closeness(G: nx.MultiDiGraph, dept_id: str, field_id: str) -> float:
+def closeness(G: Graph, dept_id: str, field_id: str) -> float:
     """业务相近 weight of a department for a field: 1.0 for the department closest to it, 0.0 if unrelated."""
     data = G.get_edge_data(node("dept", dept_id), node("field", field_id), key="close_to")
     return float(data["weight"]) if data else 0.0
 
 
-def item_backers(G: nx.MultiDiGraph, item_id: str) -> tuple[str | None, frozenset[str]]:
+def item_backers(G: Graph, item_id: str) -> tuple[str | None, frozenset[str]]:
     """(lead, every department the item list names for it: lead and cooperating)."""
     name = node("item", item_id)
     if name not in G:
@@ -247,7 +263,7 @@ def item_backers(G: nx.MultiDiGraph, item_id: str) -> tuple[str | None, frozense
     return (department_of(leads[0]) if leads else None), frozenset(department_of(n) for n in named)
 
 
-def arbiters(G: nx.MultiDiGraph, departments: Iterable[str], rung: Rung) -> list[str]:
+def arbiters(G: Graph, departments: Iterable[str], rung: Rung) -> list[str]:
     """Ids of the departments that settle disputes among ``departments`` at ``rung``.
 
     An arbiter has an ``arbitrates`` edge of that rung to every disputant and is not

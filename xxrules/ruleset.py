@@ -12,36 +12,35 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-
-import networkx as nx
 from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from ._check import item_rule, resolve
 from ._decide import CompiledRule, Context, Fired, decide, department_refs
-from ._ladder import Ladder
 from ._evaluate import evaluate
 from ._io import read_jsonl
+from ._ladder import Ladder
 from ._load import load_documents, merge_documents, shipped_rules
-from ._yaml import Document
 from ._match import Matcher, compile_condition
 from ._names import Directory
+from ._yaml import Document
 from .errors import ClueError
-from .graph import build_graph
+from .graph import Graph, build_graph
 from .models import (
     Clue,
     ClueErrorInfo,
     Decision,
     JurisdictionProfile,
     LostRule,
-    Rule,
     Resolution,
+    Rule,
     RuleFile,
     RulesetRef,
     SourcePosition,
@@ -111,13 +110,14 @@ class RuleSet:
         self._compiled = [self._compile(rule) for rule in self.rules]
         self._matcher = Matcher([c.rule for c in self._compiled], self.directory)
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
-        self._graph = nx.freeze(build_graph(spec, self.directory.territorial_unit))
+        self._graph: Graph = build_graph(spec, self.directory.territorial_unit)
+        nx.freeze(self._graph)
         office = spec.jurisdiction.task_force_office
         self._ladder = Ladder(self._graph, department_refs(self.directory), office)
         self._context = Context(self.directory, ref, office, self.items.values(), self._ladder)
 
     @property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> Graph:
         """The jurisdiction graph (frozen; :func:`xxrules.graph.jurisdiction_graph` gives an editable copy)."""
         return self._graph
 
@@ -134,7 +134,8 @@ class RuleSet:
         """
         leads = list(dict.fromkeys(self._department_id(name) for name in departments))
         weighted = list(_decision_items(decision))
-        return self._ladder.settle(leads, [item for item, _ in weighted], self._ladder.field_evidence(weighted))
+        items = [item for item, _ in weighted if item is not None]
+        return self._ladder.settle(leads, items, self._ladder.field_evidence(weighted))
 
     def _department_id(self, name: str) -> str:
         found = self.directory.department(name)
