@@ -7,7 +7,19 @@
 'routed'
 """
 
-from .errors import ClueError, RuleIssue, RuleSetError, XxrulesError
+from ._criminal import close_case
+from ._text import normalize
+from .errors import (
+    CaseClosureError,
+    ClueError,
+    ExportError,
+    MissingDependencyError,
+    MissingFontError,
+    RuleIssue,
+    RuleSetError,
+    XxrulesError,
+)
+from .graph import jurisdiction_graph, write_graph
 from .models import (
     AssistingRef,
     CaseClosure,
@@ -49,15 +61,15 @@ from .models import (
     TriggerHit,
     Verdict,
 )
-from .graph import jurisdiction_graph
 from .ruleset import RuleSet, load_ruleset
-from ._text import normalize
+from .rulings import record_ruling, write_ruling
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AssistingRef",
     "CaseClosure",
+    "CaseClosureError",
     "Clue",
     "ClueError",
     "Condition",
@@ -70,6 +82,7 @@ __all__ = [
     "DepartmentKind",
     "DepartmentRef",
     "Explanation",
+    "ExportError",
     "Finding",
     "Flag",
     "ItemRef",
@@ -77,6 +90,8 @@ __all__ = [
     "LadderStep",
     "Location",
     "Measure",
+    "MissingDependencyError",
+    "MissingFontError",
     "Notice",
     "ObjectKind",
     "ReferralPolicy",
@@ -100,7 +115,10 @@ __all__ = [
     "TriggerHit",
     "Verdict",
     "XxrulesError",
+    "close_case",
     "jurisdiction_graph",
     "load_ruleset",
     "normalize",
+    "record_ruling",
+    "write_ruling",
 ]

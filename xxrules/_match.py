@@ -120,10 +120,12 @@ def _values(kind: str, values: Iterable[str] | None, normalise: bool = True) -> 
 class Matcher:
     """The automaton and anchor index of one rule set."""
 
-    def __init__(self, rules: list[Rule], directory: Directory) -> None:
+    def __init__(self, rules: list[Rule], directory: Directory, extra: Iterable[Condition] = ()) -> None:
+        """``extra`` conditions (criminal triggers …) add their keywords to the automaton, not to the index."""
         self.directory = directory
         self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
-        words = {normalize(w) for rule in rules for w in _keywords(rule.when)} | set(self.region_names)
+        conditions = [rule.when for rule in rules] + list(extra)
+        words = {normalize(w) for cond in conditions for w in _keywords(cond)} | set(self.region_names)
         self.patterns = sorted(w for w in words if w)
         self.automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
         self.index: dict[Anchor, list[int]] = defaultdict(list)

@@ -5,6 +5,7 @@ Every error derives from one root and carries data, not just a message::
     XxrulesError
     ├── RuleSetError      a rule set could not be loaded; holds every RuleIssue found
     ├── ClueError         a clue could not be read (bad JSON, bad field)
+    ├── CaseClosureError  a case may not be closed that way (以罚代刑 refused)
     └── ExportError       the jurisdiction graph could not be exported or drawn
         ├── MissingDependencyError  an optional library (matplotlib, pydot) is not installed
         └── MissingFontError        no installed font can draw the Chinese labels
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "ISSUE_CODES",
+    "CaseClosureError",
     "ClueError",
     "ExportError",
     "MissingDependencyError",
@@ -144,3 +146,12 @@ def did_you_mean(name: str, known: Iterable[str], cutoff: float = 0.4) -> str | 
     """
     matches = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=cutoff)
     return matches[0] if matches else None
+
+
+class CaseClosureError(XxrulesError):
+    """A case may not be closed this way (e.g. 以罚代刑: a fine instead of a criminal referral)."""
+
+    def __init__(self, clue_id: str, reason: str) -> None:
+        self.clue_id = clue_id
+        self.reason = reason
+        super().__init__(f"case {clue_id}: {reason}")

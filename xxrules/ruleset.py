@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from ._check import item_rule, resolve
+from ._criminal import Triggers
 from ._decide import CompiledRule, Context, Fired, decide, department_refs
 from ._evaluate import evaluate
 from ._io import read_jsonl
@@ -108,12 +109,14 @@ class RuleSet:
         self.items: dict[str, SupervisionItem] = {item.id: item for item in spec.items}
         self.rules: tuple[Rule, ...] = tuple(sorted(self._all_rules(), key=lambda r: r.id))
         self._compiled = [self._compile(rule) for rule in self.rules]
-        self._matcher = Matcher([c.rule for c in self._compiled], self.directory)
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
         self._graph: Graph = build_graph(spec, self.directory.territorial_unit)
         nx.freeze(self._graph)
-        office = spec.jurisdiction.task_force_office
+        office, policy = spec.jurisdiction.task_force_office, spec.jurisdiction.referral
         self._ladder = Ladder(self._graph, department_refs(self.directory), office)
+        police = self._ladder.departments.get(policy.police)
+        self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
+        self._matcher = Matcher([c.rule for c in self._compiled], self.directory, self._triggers.conditions())
         self._context = Context(self.directory, ref, office, self.items.values(), self._ladder)
 
     @property
@@ -247,7 +250,8 @@ class RuleSet:
                 failed_test = outcome.traces[-1].test if outcome.traces else "condition"
                 failed.append(LostRule.model_construct(rule_id=compiled.rule.id, reason=f"failed: {failed_test}",
                                                        conditions=tuple(outcome.traces)))
-        return decide(parsed.id, facts, fired, failed, self._context)
+        decision = decide(parsed.id, facts, fired, failed, self._context)
+        return self._triggers.apply(decision, facts, parsed.received_at)
 
     def route_many(self, clues: Iterable[ClueInput]) -> Iterator[Decision]:
         """Route clues lazily, in input order; invalid ones yield ``invalid`` decisions."""
