@@ -73,9 +73,10 @@ class Triggers:
         return TriggerHit(id=trigger.id, name=trigger.name, reason=held or trigger.description)
 
     def _fields(self, decision: Decision) -> set[str]:
-        """Fields of the decision's item, or of every candidate's item while a dispute is open."""
-        items = [decision.item] if decision.item else [c.item for c in decision.candidates]
-        return {f for item in items if item is not None and (f := self.ladder.item_field.get(item.id))}
+        """Fields of every item a fired rule points at: a clue about 成品油 stays one even if another item leads."""
+        fired = decision.explanation.fired if decision.explanation else ()
+        items = [trace.item for trace in fired] + [decision.item.id if decision.item else None]
+        return {f for item in items if item is not None and (f := self.ladder.item_field.get(item))}
 
     def deadlines(self, start: datetime | None) -> tuple[Deadline, ...]:
         """The three statutory steps, each due at the latest time the previous one allows."""
