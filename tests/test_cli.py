@@ -62,7 +62,8 @@ def test_route_jsonl_contract_fields_and_order():
     for row in rows:
         assert {"clue_id", "status", "lead", "assisting", "item", "rules", "flags"} <= set(row)
     assert rows[6]["status"] == "invalid" and rows[6]["error"]["line"] == 8
-    assert "8 clues: routed 4 · disputed 1 · unmatched 1 · invalid 2" in result.stderr
+    assert "8 clues: routed 5 · disputed 0 · unmatched 1 · invalid 2" in result.stderr  # m-4 settled on the ladder
+    assert rows[3]["resolution"]["rung"] == "item_list"
 
 
 def test_route_reads_standard_input():
