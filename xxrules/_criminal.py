@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 
 from ._evaluate import evaluate
 from ._ladder import Ladder
-from ._match import ClueFacts, compile_condition
+from ._match import ClueFacts, anchors, compile_condition
 from .errors import CaseClosureError
 from .models import (
     CaseClosure,
@@ -44,6 +44,8 @@ class Triggers:
     def __init__(self, triggers: Iterable[CriminalTrigger], policy: ReferralPolicy, police: DepartmentRef | None,
                  ladder: Ladder) -> None:
         self.triggers = [t.model_copy(update={"when": compile_condition(t.when)}) for t in triggers]
+        #: per trigger, values one of which must be present (None: test every clue), as routing's index does
+        self._anchors = [anchors(t.when) for t in self.triggers]
         self.policy = policy
         self.police = police
         self.ladder = ladder
@@ -56,7 +58,9 @@ class Triggers:
         """``decision`` with a criminal referral (and the ``criminal_check`` flag) when a trigger holds."""
         if decision.status is Status.invalid or not self.triggers:
             return decision
-        hits = [hit for trigger in self.triggers if (hit := self._hit(trigger, decision, facts)) is not None]
+        present = set(facts.anchors())
+        hits = [hit for trigger, needed in zip(self.triggers, self._anchors, strict=True)
+                if (needed is None or needed & present) and (hit := self._hit(trigger, decision, facts)) is not None]
         if not hits:
             return decision
         referral = CriminalReferral(to=self.police, triggers=tuple(hits), deadlines=self.deadlines(received_at))
