@@ -23,7 +23,16 @@ from rich.tree import Tree
 from . import __version__
 from ._io import decision_row, write_csv, write_jsonl
 from .errors import RuleSetError
-from .models import CriminalReferral, Decision, Resolution, RuleFile, Status
+from .models import (
+    CriminalReferral,
+    Decision,
+    ReferralReport,
+    Resolution,
+    RuleFile,
+    Status,
+    Verdict,
+)
+from .referral import check_referral_lines
 from .ruleset import RuleSet, load_ruleset
 
 app = typer.Typer(
@@ -218,6 +227,51 @@ def _add_explanation(tree: Tree, decision: Decision) -> None:
         lost = tree.add("rules that lost")
         for loser in explanation.lost:
             lost.add(f"{loser.rule_id}: {escape(loser.reason)}")
+
+
+class ReferFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+@app.command()
+def refer(
+    file: Annotated[str, typer.Argument(help="JSON Lines of clues with their 'transfers'; '-' reads standard input.")],
+    rules: RulesOption = None,
+    fmt: Annotated[ReferFormat, typer.Option("--format", "-f", help="Output format.")] = ReferFormat.jsonl,
+) -> None:
+    """Check each clue's transfer history (线索移送): one report per clue, in input order.
+
+    jsonl lines carry clue_id, verdict (ok, late_return, loop, too_many_hops, not_allowed,
+    or invalid for a line that could not be read), responsible, escalate_to, deadlines,
+    findings and notices. A summary goes to stderr. Exit 1 if any line was invalid.
+    """
+    ruleset = _load(rules)
+    counts: Counter[str] = Counter()
+    reports = []
+    for report in check_referral_lines(ruleset, _open_input(file)):
+        counts[report.verdict.value] += 1
+        if fmt is ReferFormat.jsonl:
+            print(json.dumps(report.summary(), ensure_ascii=False, separators=(",", ":")))
+        else:
+            reports.append(report)
+    if fmt is ReferFormat.table:
+        Console(highlight=False).print(_referral_table(reports))
+    parts = " · ".join(f"{verdict.value} {counts[verdict.value]}" for verdict in Verdict)
+    err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint})")
+    raise typer.Exit(1 if counts[Verdict.invalid.value] else 0)
+
+
+def _referral_table(reports: list[ReferralReport]) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("clue", "verdict", "responsible 责任", "escalate 上报", "chain 流转", "finding"):
+        table.add_column(column, overflow="fold")
+    for report in reports:
+        first = report.error.message if report.error else report.findings[0].message if report.findings else ""
+        table.add_row(report.clue_id, report.verdict.value, report.responsible.name if report.responsible else "",
+                      "、".join(d.name for d in report.escalate_to), " → ".join(d.name for d in report.chain),
+                      escape(first))
+    return table
 
 
 @app.command()

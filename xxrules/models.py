@@ -604,6 +604,7 @@ class Verdict(StrEnum):
     loop = "loop"  # passed round in a cycle (A→B→A …): escalated to dispute resolution
     too_many_hops = "too_many_hops"  # more transfers than the policy allows
     not_allowed = "not_allowed"  # to a department that is not competent, or pushed down a level
+    invalid = "invalid"  # the clue or its transfers could not be read: see ``error``
 
 
 class Finding(_Frozen):
@@ -636,6 +637,8 @@ class ReferralReport(_Frozen):
     chain: tuple[DepartmentRef, ...] = ()  # the departments the clue passed through, in order
     competent: tuple[DepartmentRef, ...] = ()  # who routing says may hold it
     resolution: Resolution | None = None  # when a loop was sent up the dispute ladder
+    notes: tuple[str, ...] = ()  # what could not be checked, and why
+    error: ClueErrorInfo | None = None  # set when the verdict is ``invalid``
     decision: Decision | None = None
 
     def summary(self) -> dict[str, Any]:
