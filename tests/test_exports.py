@@ -12,6 +12,8 @@ PUBLIC = [
     "Measure", "Notice", "ReferralPolicy", "ReferralReport", "ReferredClue", "Resolution", "Rung", "RulingRecord",
     "SupervisionField", "Transfer", "TriggerHit", "Verdict", "jurisdiction_graph",
     "CaseClosureError", "close_case", "record_ruling", "write_ruling",
+    # referral chains and working days (issue 3)
+    "add_working_days", "check_referral", "check_referral_lines", "working_days_between",
 ]
 
 
@@ -26,7 +28,7 @@ def test_every_public_name_exists():
 
 def test_public_names_are_not_private_modules():
     public = {name for name in dir(xxrules) if not name.startswith("_")}
-    modules = {"cli", "errors", "graph", "models", "ruleset", "rulings"}
+    modules = {"cli", "errors", "graph", "models", "referral", "ruleset", "rulings"}
     assert public - set(xxrules.__all__) - modules == set()
 
 

@@ -9,6 +9,7 @@
 
 from ._criminal import close_case
 from ._text import normalize
+from ._workdays import add_working_days, working_days_between
 from .errors import (
     CaseClosureError,
     ClueError,
@@ -61,6 +62,7 @@ from .models import (
     TriggerHit,
     Verdict,
 )
+from .referral import check_referral, check_referral_lines
 from .ruleset import RuleSet, load_ruleset
 from .rulings import record_ruling, write_ruling
 
@@ -115,10 +117,14 @@ __all__ = [
     "TriggerHit",
     "Verdict",
     "XxrulesError",
+    "add_working_days",
+    "check_referral",
+    "check_referral_lines",
     "close_case",
     "jurisdiction_graph",
     "load_ruleset",
     "normalize",
     "record_ruling",
+    "working_days_between",
     "write_ruling",
 ]
