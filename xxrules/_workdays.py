@@ -21,6 +21,7 @@ and :func:`calendar_notes` says so, so a deadline can carry the warning.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -43,25 +44,30 @@ def china_time(moment: datetime) -> datetime:
     return moment.replace(tzinfo=CHINA) if moment.tzinfo is None else moment.astimezone(CHINA)
 
 
-def calendar_covers(day: date) -> bool:
-    """Whether the calendar library has official holiday data for ``day``'s year."""
+@lru_cache(maxsize=64)
+def _covers_year(year: int) -> bool:
     try:
-        chinese_calendar.is_workday(day)
+        chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
         return False
     return True
 
 
+def calendar_covers(day: date) -> bool:
+    """Whether the calendar library has official holiday data for ``day``'s year."""
+    return _covers_year(day.year)
+
+
+@lru_cache(maxsize=8192)  # the library re-scans its tables on every call (~75 µs)
 def is_working_day(day: date) -> bool:
     """A working day: holidays off, adjusted weekends on; Monday-Friday where the calendar has no data.
 
     >>> is_working_day(date(2024, 9, 29)), is_working_day(date(2024, 10, 1))   # Sunday worked; National Day
     (True, False)
     """
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
+    if not calendar_covers(day):
         return day.weekday() < 5
+    return bool(chinese_calendar.is_workday(day))
 
 
 def add_working_days(start: datetime, n: int) -> datetime:
@@ -97,7 +103,7 @@ def working_days_between(a: datetime, b: datetime) -> int:
 
 def calendar_notes(first: date, last: date) -> tuple[str, ...]:
     """A note for each year from ``first`` to ``last`` the calendar has no data for (Monday-Friday counted)."""
-    years = [year for year in range(first.year, last.year + 1) if not calendar_covers(date(year, 1, 1))]
+    years = [year for year in range(first.year, last.year + 1) if not _covers_year(year)]
     return tuple(f"the holiday calendar has no data for {year}: Monday-Friday were counted as working days; "
                  "upgrade chinesecalendar (pip install -U chinesecalendar) for that year's official holidays"
                  for year in years)
