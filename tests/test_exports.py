@@ -14,6 +14,8 @@ PUBLIC = [
     "CaseClosureError", "close_case", "record_ruling", "write_ruling",
     # referral chains and working days (issue 3)
     "add_working_days", "check_referral", "check_referral_lines", "working_days_between",
+    # exporting and drawing the graph (issue 3)
+    "ExportError", "MissingDependencyError", "MissingFontError", "write_graph",
 ]
 
 

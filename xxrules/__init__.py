@@ -126,5 +126,6 @@ __all__ = [
     "normalize",
     "record_ruling",
     "working_days_between",
+    "write_graph",
     "write_ruling",
 ]

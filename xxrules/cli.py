@@ -22,7 +22,8 @@ from rich.tree import Tree
 
 from . import __version__
 from ._io import decision_row, write_csv, write_jsonl
-from .errors import RuleSetError
+from .errors import ExportError, RuleSetError
+from .graph import jurisdiction_graph, write_graph
 from .models import (
     CriminalReferral,
     Decision,
@@ -312,6 +313,56 @@ def schema(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+class GraphFormat(StrEnum):
+    graphml = "graphml"
+    dot = "dot"
+    png = "png"
+
+
+def _kinds(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+@app.command()
+def graph(
+    rules: RulesOption = None,
+    fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="graphml, dot (Graphviz) or png.")] = GraphFormat.graphml,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (png needs it; graphml and dot "
+                                                "go to stdout without it).", show_default=False)] = None,
+    focus: Annotated[str | None, typer.Option(help="png: draw only this node and its neighbourhood: a node name "
+                                              "(field:food_safety), an id or a Chinese name.", show_default=False)] = None,
+    depth: Annotated[int, typer.Option(min=1, help="png: how many links out from --focus.")] = 2,
+    edges: Annotated[str | None, typer.Option(help="png: comma-separated edge kinds to draw (default: all but "
+                                              "close_to and arbitrates).", show_default=False)] = None,
+    kinds: Annotated[str | None, typer.Option(help="png: comma-separated node kinds to draw (department, role, "
+                                              "field, item, region; default all).", show_default=False)] = None,
+    font: Annotated[Path | None, typer.Option(help="png: font file for the Chinese labels (default: search the "
+                                              "installed fonts for a CJK one).", show_default=False)] = None,
+    dpi: Annotated[int, typer.Option(min=30, max=600, help="png: resolution.")] = 100,
+) -> None:
+    """Export the jurisdiction graph (departments, roles, fields, items, regions and their links) or draw it.
+
+    graphml and dot keep every node and edge with its attributes.
+    png draws one column per node kind, with Chinese labels: it needs matplotlib and a CJK font (apt install fonts-noto-cjk).
+    Exit 2 when a library or a font is missing, saying what to install.
+    """
+    ruleset = _load(rules)
+    png_only = {"--focus": focus, "--edges": edges, "--kinds": kinds, "--font": font}
+    misused = [name for name, value in png_only.items() if value is not None]
+    if fmt is not GraphFormat.png and misused:
+        _fail(f"{', '.join(misused)}: for --format png only")
+    if fmt is GraphFormat.png and output is None:
+        _fail("--format png needs --output FILE")
+    options = {"focus": focus, "depth": depth, "edge_kinds": _kinds(edges), "node_kinds": _kinds(kinds),
+               "font": font, "dpi": dpi} if fmt is GraphFormat.png else {}
+    try:
+        write_graph(jurisdiction_graph(ruleset), output or sys.stdout.buffer, fmt.value, **options)
+    except ExportError as exc:
+        _fail(str(exc))
+    if output is not None:
+        err.print(f"wrote {output} ({fmt.value})")
 
 
 def _version(value: bool) -> None:

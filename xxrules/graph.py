@@ -23,6 +23,10 @@ arbitrates    department → department settles disputes involving the other (``
 The functions below read the graph in networkx style: plain functions named for
 what they return. The dispute ladder (``_ladder``) and referral checks use them.
 
+:func:`write_graph` exports it as GraphML or DOT, or draws it as a PNG
+(:func:`draw_graph`: layered columns, Chinese labels in a CJK font found by
+:func:`find_cjk_font`); matplotlib and pydot come with ``pip install "xxrules[graph]"``.
+
 >>> from xxrules import load_ruleset
 >>> G = jurisdiction_graph(load_ruleset())
 >>> G.nodes["dept:market_regulation"]["label"]
@@ -39,6 +43,9 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from ._draw import draw_graph
+from ._export import to_dot, to_graphml, write_graph
+from ._fonts import CjkFont, find_cjk_font
 from ._names import FieldIndex
 from .models import DepartmentKind, RuleFile, Rung
 
@@ -53,16 +60,22 @@ else:
     Graph = nx.MultiDiGraph
 
 __all__ = [
+    "CjkFont",
     "arbiters",
     "closeness",
     "department_of",
+    "draw_graph",
     "field_of_item",
     "field_owner",
+    "find_cjk_font",
     "item_backers",
     "jurisdiction_graph",
     "node",
     "nodes_of_kind",
     "ownership_path",
+    "to_dot",
+    "to_graphml",
+    "write_graph",
 ]
 
 #: Who settles disputes at each escalation rung, by department kind (seed task 三(二)).
