@@ -142,6 +142,18 @@ def test_missing_pydot_gives_the_install_hint(G, monkeypatch):
         xg.to_dot(G)
 
 
+def test_missing_matplotlib_gives_the_install_hint(G, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(MissingDependencyError, match=r'matplotlib .*pip install "xxrules\[graph\]"'):
+        xg.draw_graph(G, focus="field:gas")
+
+
+def test_cli_without_pydot_exits_2_with_the_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pydot", None)
+    result = run("graph", "--rules", str(MINI), "--format", "dot")
+    assert result.exit_code == 2 and 'pip install "xxrules[graph]"' in result.stderr
+
+
 # ---------------------------------------------------------------------- fonts
 
 
