@@ -178,6 +178,12 @@ def test_times_going_back_are_a_finding(shipped):
     assert "earlier than transfers[0]" in report.findings[0].message
 
 
+def test_a_transfer_before_the_clue_was_received_is_a_finding(shipped):
+    report = check_referral(shipped, clue(t("市场监管局", "住建局", "2024-05-06T08:00:00+08:00")))
+    assert report.verdict is Verdict.not_allowed and report.findings[0].transfer == 0
+    assert "earlier than received_at" in report.findings[0].message
+
+
 # -------------------------------------------------------------- return window
 
 

@@ -3,14 +3,18 @@
 A transfer may name a department by id (``market_regulation``), name, alias or a role
 it holds (as rules do), a territorial unit by its id or name (马王街道办事处), or a
 region, meaning the unit answering for it (马王街道 → 马王街道办事处). A name that is
-none of these makes the clue invalid with a "did you mean": never a guess.
+none of these makes the clue invalid with a "did you mean": never a guess. :func:`read_referred_clue`
+validates a clue and resolves its names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from ._text import normalize
 from ._workdays import china_time
@@ -21,7 +25,7 @@ from .models import DepartmentRef, ReferredClue
 if TYPE_CHECKING:
     from .ruleset import RuleSet
 
-__all__ = ["DepartmentNames", "department_names"]
+__all__ = ["DepartmentNames", "department_names", "read_referred_clue"]
 
 
 class DepartmentNames:
@@ -84,3 +88,15 @@ def _departments(ruleset: RuleSet) -> list[tuple[str, str, str]]:
 def department_names(ruleset: RuleSet) -> DepartmentNames:
     """The name resolver of a rule set, built once per rule set."""
     return DepartmentNames(ruleset)
+
+
+def read_referred_clue(ruleset: RuleSet, raw: ReferredClue | Mapping[str, Any],
+                       line: int | None = None) -> ReferredClue | ClueError:
+    """The clue with every department resolved to its id and every time in China time, or the error."""
+    try:
+        clue = raw if isinstance(raw, ReferredClue) else ReferredClue.model_validate(raw)
+    except ValidationError as exc:
+        details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                                            for e in exc.errors()]
+        return ClueError("; ".join(f"{d['field']}: {d['message']}" for d in details), line=line, errors=details)
+    return department_names(ruleset).resolve_clue(clue, line)

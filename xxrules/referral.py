@@ -46,10 +46,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from pydantic import ValidationError
 
 from ._io import read_jsonl
-from ._refer_names import DepartmentNames, department_names
+from ._refer_names import DepartmentNames, department_names, read_referred_clue
 from ._workdays import (
     add_working_days,
     calendar_notes,
@@ -212,18 +211,6 @@ def check_referral_lines(ruleset: RuleSet, lines: Iterable[str]) -> Iterator[Ref
             yield _check(ruleset, parsed)
 
 
-def read_referred_clue(ruleset: RuleSet, raw: ReferredClue | Mapping[str, Any],
-                       line: int | None = None) -> ReferredClue | ClueError:
-    """The clue with every department resolved to its id and every time in China time, or the error."""
-    try:
-        clue = raw if isinstance(raw, ReferredClue) else ReferredClue.model_validate(raw)
-    except ValidationError as exc:
-        details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                                            for e in exc.errors()]
-        return ClueError("; ".join(f"{d['field']}: {d['message']}" for d in details), line=line, errors=details)
-    return department_names(ruleset).resolve_clue(clue, line)
-
-
 def _clue_id(raw: object, line: int | None = None) -> str:
     value = raw.id if isinstance(raw, ReferredClue) else raw.get("id") if isinstance(raw, Mapping) else None
     return str(value) if value not in (None, "") else f"line-{line}" if line else ""
@@ -288,7 +275,11 @@ def _chain(case: _Case) -> list[str]:
 
 
 def _chain_problems(case: _Case) -> Iterator[_Problem]:
-    """A transfer by a department that did not hold the clue, or dated before the previous one."""
+    """A transfer by a department that did not hold the clue, or dated before the previous one (or receipt)."""
+    received = case.clue.received_at
+    if case.transfers and received is not None and case.transfers[0].at < received:
+        yield _Problem(Verdict.not_allowed, 0, f"transfers[0] at {case.transfers[0].at.isoformat()} is earlier than "
+                       f"received_at {received.isoformat()}: times must not go back", case.transfers[0].from_)
     for index, (before, after) in enumerate(zip(case.transfers, case.transfers[1:], strict=False), start=1):
         if after.from_ != before.to:
             yield _Problem(Verdict.not_allowed, index,
