@@ -119,7 +119,7 @@ def _check_duplicates(checker: _Checker) -> None:
     for section in ("roles", "departments", "regions", "fields", "items", "rules", "criminal_triggers"):
         seen: dict[str, SourcePosition] = {}
         for model, position, _ in checker.loaded.entries[section]:
-            key = str(getattr(model, "id", None) or getattr(model, "name"))
+            key = str(getattr(model, "id", None) or getattr(model, "name", ""))
             if section == "rules" and key.startswith("item."):
                 checker.report("XR106", f"rule id '{key}' is reserved for the item rules", section, model, "id")
             elif key in seen:

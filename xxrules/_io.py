@@ -43,8 +43,7 @@ def decision_json(decision: Decision, explain: bool = False) -> str:
 
 
 def write_jsonl(decisions: Iterable[Decision], stream: TextIO, explain: bool = False) -> None:
-    for decision in decisions:
-        stream.write(decision_json(decision, explain) + "\n")
+    stream.writelines(decision_json(decision, explain) + "\n" for decision in decisions)
 
 
 def decision_row(decision: Decision) -> dict[str, str]:

@@ -69,7 +69,7 @@ class Loaded:
 
 
 def _sort_key(model: BaseModel) -> str:
-    return str(getattr(model, "id", None) or getattr(model, "name"))
+    return str(getattr(model, "id", None) or getattr(model, "name", ""))
 
 
 def shipped_rules(name: str = "xixian") -> Traversable:
