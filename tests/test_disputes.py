@@ -134,6 +134,23 @@ def test_settle_api_climbs_the_ladder_for_departments_passing_a_clue_round(rules
         rules.settle(["城管局"])
 
 
+def test_office_host_in_the_dispute_still_sends_it_to_the_task_force(shipped):
+    parties = ["行政审批服务局", "组织人事部", "党群工作部", "市场监督管理局"]  # every arbiter is a party
+    resolution = shipped.settle(parties)
+    assert resolution.rung is Rung.task_force and names(resolution.escalate_to) == ["市场监督管理局"]
+    assert [step.rung for step in resolution.steps][-1] is Rung.task_force
+
+
+def test_a_lead_routing_already_named_stands_when_departments_pass_the_clue_round(shipped):
+    decision = shipped.route({"id": "r-05", "text": "健身房办了卡充了八万，老板跑路了", "amount": 80000})
+    assert decision.lead.name == "教育体育局" and decision.resolution is None
+    resolution = shipped.settle(["市场监督管理局", "教育体育局", "发展改革和商务局"], decision)
+    assert resolution.lead.name == "教育体育局" and resolution.rung is Rung.item_list
+    assert "already name" in resolution.steps[0].detail
+    # without a decision there is no item or field in play: nothing settles it below the escalation rungs
+    assert shipped.settle(["市场监督管理局", "教育体育局", "发展改革和商务局"]).rung is Rung.approval_and_regulators
+
+
 def test_shipped_pack_holdout_disputes_are_settled_or_escalated(shipped):
     decision = shipped.route({"id": "h-31", "text": "公交车司机开车打电话，还闯红灯"})
     assert decision.status is Status.disputed

@@ -81,9 +81,19 @@ class Ladder:
 
     # ------------------------------------------------------------------- ladder
 
-    def settle(self, leads: Sequence[str], items: Sequence[str], evidence: Mapping[str, float]) -> Resolution:
-        """Climb the ladder for contenders ``leads`` (distinct, in order), the ``items`` in play and the evidence."""
+    def settle(self, leads: Sequence[str], items: Sequence[str], evidence: Mapping[str, float],
+               decided: tuple[str, str | None] | None = None) -> Resolution:
+        """Climb the ladder for contenders ``leads`` (distinct, in order), the ``items`` in play and the evidence.
+
+        ``decided`` is (lead, item) when routing already named a lead for the clue without a
+        dispute: the rules are the first word, so it settles at the item-list rung when the
+        lead is a contender (departments passing such a clue around do not reopen it).
+        """
         steps: list[LadderStep] = []
+        if decided is not None and decided[0] in leads:
+            step = self._decided_step(*decided)
+            return Resolution(settled=True, rung=Rung.item_list, lead=self.departments[decided[0]], path=step.path,
+                              steps=(step,))
         for rung in _STEP_TRIES:
             step, winner = _TRIES[rung](self, leads, items, evidence)
             steps.append(step)
@@ -95,6 +105,8 @@ class Ladder:
     def _escalate(self, leads: Sequence[str], items: Sequence[str], steps: list[LadderStep]) -> Resolution:
         for rung in _ESCALATION:
             judges = self.judges(leads, rung)
+            if not judges and rung is Rung.task_force:
+                judges = [self.office]  # the office convenes the task force even when its host department is a party
             if not judges:
                 steps.append(LadderStep(rung=rung, settled=False, detail="a party to the dispute cannot judge it"))
                 continue
@@ -107,7 +119,13 @@ class Ladder:
                                     detail=f"escalated: {names} decide (arbitrating between {parties})"))
             return Resolution(settled=False, rung=rung, escalate_to=self._refs(deciders), steps=tuple(steps),
                               provisional=self._refs(acting), path=tuple(node("dept", j) for j in judges))
-        raise AssertionError("the task-force office always judges")  # pragma: no cover
+        raise AssertionError("unreachable: the task force always decides")  # pragma: no cover
+
+    def _decided_step(self, lead: str, item: str | None) -> LadderStep:
+        where = f"item {self.label(node('item', item))}" if item else "an explicit routing rule"
+        path = (node("dept", lead), node("item", item)) if item else (node("dept", lead),)
+        return LadderStep(rung=Rung.item_list, settled=True, path=path,
+                          detail=f"the rules already name {self.name(lead)} as lead ({where})")
 
     def _provisional(self, leads: Sequence[str], items: Sequence[str]) -> list[str]:
         """Who acts until it is settled: the contenders, else the items' departments, else the task force."""

@@ -127,8 +127,9 @@ class RuleSet:
     def settle(self, departments: Iterable[str], decision: Decision | None = None) -> Resolution:
         """Climb the dispute ladder for ``departments`` (ids, names or aliases) disputing one clue.
 
-        ``decision`` (the clue's routing decision) supplies the items and fields in play.
-        Used when a clue is passed round in a loop; routing climbs it by itself.
+        ``decision`` (the clue's routing decision) supplies the items and fields in play; when
+        it names a lead (routed, or settled on the ladder) that is among ``departments``, that
+        lead stands. Used when a clue is passed round in a loop; routing climbs it by itself.
 
         >>> rules = load_ruleset()
         >>> d = rules.route({"id": "c-1", "text": "学校食堂饭菜变质, 学生吃了拉肚子"})
@@ -138,7 +139,10 @@ class RuleSet:
         leads = list(dict.fromkeys(self._department_id(name) for name in departments))
         weighted = list(_decision_items(decision))
         items = [item for item, _ in weighted if item is not None]
-        return self._ladder.settle(leads, items, self._ladder.field_evidence(weighted))
+        decided = None
+        if decision is not None and decision.lead is not None:
+            decided = (decision.lead.id, decision.item.id if decision.item else None)
+        return self._ladder.settle(leads, items, self._ladder.field_evidence(weighted), decided)
 
     def _department_id(self, name: str) -> str:
         found = self.directory.department(name)
