@@ -21,6 +21,7 @@ from .errors import CaseClosureError
 from .models import (
     CaseClosure,
     Condition,
+    ConditionTrace,
     CriminalReferral,
     CriminalTrigger,
     Deadline,
@@ -73,7 +74,7 @@ class Triggers:
         outcome = evaluate(trigger.when, facts)
         if not outcome.held:
             return None
-        held = "; ".join(trace.test for trace in outcome.traces if trace.held)
+        held = "; ".join(_described(trace) for trace in outcome.traces if trace.held)
         return TriggerHit(id=trigger.id, name=trigger.name, reason=held or trigger.description)
 
     def _fields(self, decision: Decision) -> set[str]:
@@ -96,6 +97,12 @@ class Triggers:
             Deadline(name="police_decision", period=f"{p.police_decide_days} days", due=police, basis=_BASIS,
                      notes=("the police decide whether to open a case; due is the latest possible",)),
         )
+
+
+def _described(trace: ConditionTrace) -> str:
+    """A held test in words: the keywords found, else the test itself (an amount …)."""
+    found = "、".join(dict.fromkeys(hit.keyword for hit in trace.hits))
+    return f"found {found}" if found else trace.test
 
 
 def _end_of_day_after(start: datetime, days: int) -> datetime:
