@@ -120,10 +120,16 @@ def route(
     raise typer.Exit(1 if counts[Status.invalid.value] else 0)
 
 
-def _decision_table(decisions: list[Decision]) -> Table:
+def _table(*columns: str) -> Table:
+    """A rich table with bold headers whose long cells wrap."""
     table = Table(show_lines=False, header_style="bold")
-    for column in ("clue", "status", "lead 牵头", "assisting 配合", "item 事项", "flags / note"):
+    for column in columns:
         table.add_column(column, overflow="fold")
+    return table
+
+
+def _decision_table(decisions: list[Decision]) -> Table:
+    table = _table("clue", "status", "lead 牵头", "assisting 配合", "item 事项", "flags / note")
     for decision in decisions:
         row = decision_row(decision)
         lead = row["lead"] or (f"({decision.coordinator.name} 协调)" if decision.coordinator else "")
@@ -264,9 +270,7 @@ def refer(
 
 
 def _referral_table(reports: list[ReferralReport]) -> Table:
-    table = Table(show_lines=False, header_style="bold")
-    for column in ("clue", "verdict", "responsible 责任", "escalate 上报", "chain 流转", "finding"):
-        table.add_column(column, overflow="fold")
+    table = _table("clue", "verdict", "responsible 责任", "escalate 上报", "chain 流转", "finding")
     for report in reports:
         first = report.error.message if report.error else report.findings[0].message if report.findings else ""
         table.add_row(report.clue_id, report.verdict.value, report.responsible.name if report.responsible else "",
