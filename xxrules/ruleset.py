@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources.abc import Traversable
 from os import PathLike
@@ -23,6 +24,7 @@ from ruamel.yaml import YAML
 
 from ._check import item_rule, resolve
 from ._decide import CompiledRule, Context, Fired, decide
+from ._durable import DurableRouter
 from ._evaluate import evaluate
 from ._io import read_jsonl
 from ._load import load_documents, merge_documents, shipped_rules
@@ -47,6 +49,7 @@ from .models import (
 __all__ = ["RuleSet", "load_ruleset"]
 
 ClueInput = Clue | Mapping[str, Any]
+ENGINES = ("default", "durable")  # see README "Two engines"
 
 
 def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleSet:
@@ -107,6 +110,8 @@ class RuleSet:
         self._matcher = Matcher([c.rule for c in self._compiled], self.directory)
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
         self._context = Context(self.directory, ref, spec.jurisdiction.task_force_office, self.items.values())
+        self._durable: DurableRouter | None = None  # built on first use; never pickled
+        self._durable_lock = threading.Lock()
 
     def _all_rules(self) -> Iterator[Rule]:
         yield from self._spec.rules
@@ -185,19 +190,23 @@ class RuleSet:
 
     # ------------------------------------------------------------------- routing
 
-    def route(self, clue: ClueInput) -> Decision:
+    def route(self, clue: ClueInput, engine: str = "default") -> Decision:
         """Decide who handles ``clue`` (a :class:`Clue` or a dict in the clue JSON shape).
 
         A dict that is not a valid clue gives an ``invalid`` decision carrying the error;
-        routing itself never raises for any text.
+        routing itself never raises for any text. ``engine="durable"`` decides which rules
+        hold with durable_rules instead: the same decision, without the failed rules in
+        the explanation's ``lost`` (README "Two engines").
         """
-        return self._route_one(clue)
+        return self._route_one(clue, engine=_engine(engine))
 
-    def _route_one(self, clue: ClueInput, line: int | None = None) -> Decision:
+    def _route_one(self, clue: ClueInput, line: int | None = None, engine: str = "default") -> Decision:
         parsed = clue if isinstance(clue, Clue) else self._parse(clue, line)
         if isinstance(parsed, Decision):
             return parsed
         facts = self._matcher.facts(parsed)
+        if engine == "durable":
+            return decide(parsed.id, facts, self._durable_router().fired(facts), [], self._context)
         fired: list[Fired] = []
         failed: list[LostRule] = []
         for position in self._matcher.candidates(facts):
@@ -211,22 +220,33 @@ class RuleSet:
                                                        conditions=tuple(outcome.traces)))
         return decide(parsed.id, facts, fired, failed, self._context)
 
-    def route_many(self, clues: Iterable[ClueInput]) -> Iterator[Decision]:
-        """Route clues lazily, in input order; invalid ones yield ``invalid`` decisions."""
-        for clue in clues:
-            yield self.route(clue)
+    def _durable_router(self) -> DurableRouter:
+        """The durable_rules engine, compiled on first use (it holds JSON definitions; hosts are per thread)."""
+        if self._durable is None:
+            with self._durable_lock:
+                if self._durable is None:
+                    self._durable = DurableRouter(self._compiled, self.directory, self.fingerprint[7:])
+        return self._durable
 
-    def route_lines(self, lines: Iterable[str]) -> Iterator[Decision]:
+    def route_many(self, clues: Iterable[ClueInput], engine: str = "default") -> Iterator[Decision]:
+        """Route clues lazily, in input order; invalid ones yield ``invalid`` decisions."""
+        engine = _engine(engine)  # checked now, not at the first clue
+        return (self._route_one(clue, engine=engine) for clue in clues)
+
+    def route_lines(self, lines: Iterable[str], engine: str = "default") -> Iterator[Decision]:
         """Route JSON Lines (a file, ``sys.stdin``, a list of strings) lazily, in order.
 
         Blank lines are skipped; a line that is not a valid clue yields an ``invalid``
         decision whose error names the line number, and the stream goes on.
         """
+        return self._route_lines(lines, _engine(engine))
+
+    def _route_lines(self, lines: Iterable[str], engine: str) -> Iterator[Decision]:
         for number, value in read_jsonl(lines):
             if isinstance(value, ClueError):
                 yield self.invalid(f"line-{number}", value)
             else:
-                yield self._route_one(value, line=number)
+                yield self._route_one(value, line=number, engine=engine)
 
     def invalid(self, clue_id: str, error: ClueError) -> Decision:
         """The ``invalid`` decision for a clue that could not be read."""
@@ -248,3 +268,10 @@ class RuleSet:
             fallback = f"line-{line}" if line else ""
             error = ClueError(summary, line=line, errors=details)
             return self.invalid(str(clue_id) if clue_id not in (None, "") else fallback, error)
+
+
+def _engine(name: str) -> str:
+    """``name`` if it is a known engine, else a ValueError listing the engines."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; engines: {', '.join(ENGINES)}")
+    return name
