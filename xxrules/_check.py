@@ -106,7 +106,7 @@ def _field_loc(field: str) -> tuple[str | int, ...]:
 
 
 def _check_duplicates(checker: _Checker) -> None:
-    for section in ("roles", "departments", "regions", "items", "rules"):
+    for section in ("roles", "departments", "regions", "items", "rules", "warnings"):
         seen: dict[str, SourcePosition] = {}
         for model, position, _ in checker.loaded.entries[section]:
             key = str(getattr(model, "id", None) or getattr(model, "name"))
@@ -222,36 +222,38 @@ def _time_is_empty(times: TimeRange) -> bool:
 _LIST_FIELDS = ("source", "object_kind", "region", "category", "all_of", "any_of")
 
 
-def _resolve_condition(checker: _Checker, cond: Condition, rule: Rule, path: str) -> Condition:
+def _resolve_condition(checker: _Checker, cond: Condition, rule: BaseModel, path: str,
+                       section: str = "rules") -> Condition:
+    """``cond`` of ``rule`` (an entry of ``section``: a rule, or an indicator's ``when``) checked and resolved."""
     if not cond.model_fields_set - {"not_"} and cond.not_ is None:
-        checker.report("XR107", "condition has no tests", "rules", rule, path)
+        checker.report("XR107", "condition has no tests", section, rule, path)
     for name in _LIST_FIELDS:
         if getattr(cond, name) == ():
-            checker.report("XR107", f"empty list '{_alias(name)}'", "rules", rule, f"{path}.{_alias(name)}")
+            checker.report("XR107", f"empty list '{_alias(name)}'", section, rule, f"{path}.{_alias(name)}")
     if cond.keywords is not None:
-        _check_keywords(checker, cond.keywords, "rules", rule, f"{path}.keywords")
+        _check_keywords(checker, cond.keywords, section, rule, f"{path}.keywords")
     if cond.object_tags is not None and not any((cond.object_tags.any, cond.object_tags.all, cond.object_tags.none)):
-        checker.report("XR107", "object_tags names no tags", "rules", rule, f"{path}.object_tags")
+        checker.report("XR107", "object_tags names no tags", section, rule, f"{path}.object_tags")
     if cond.amount is not None and _range_is_empty(cond.amount):
-        checker.report("XR108", "amount range is empty", "rules", rule, f"{path}.amount")
+        checker.report("XR108", "amount range is empty", section, rule, f"{path}.amount")
     if cond.received_at is not None and _time_is_empty(cond.received_at):
-        checker.report("XR108", "time range is empty", "rules", rule, f"{path}.received_at")
+        checker.report("XR108", "time range is empty", section, rule, f"{path}.received_at")
     if cond.received_at is not None and cond.received_at.weekdays == ():
-        checker.report("XR107", "empty list 'weekdays'", "rules", rule, f"{path}.received_at.weekdays")
-    return cond.model_copy(update=_resolved_children(checker, cond, rule, path))
+        checker.report("XR107", "empty list 'weekdays'", section, rule, f"{path}.received_at.weekdays")
+    return cond.model_copy(update=_resolved_children(checker, cond, rule, path, section))
 
 
-def _resolved_children(checker: _Checker, cond: Condition, rule: Rule, path: str) -> dict[str, Any]:
+def _resolved_children(checker: _Checker, cond: Condition, rule: BaseModel, path: str, section: str) -> dict[str, Any]:
     update: dict[str, Any] = {}
     if cond.region:
-        update["region"] = tuple(checker.region(n, "rules", rule, f"{path}.region.{i}") for i, n in enumerate(cond.region))
+        update["region"] = tuple(checker.region(n, section, rule, f"{path}.region.{i}") for i, n in enumerate(cond.region))
     for name in ("all_of", "any_of"):
         children = getattr(cond, name)
         if children:
-            update[name] = tuple(_resolve_condition(checker, c, rule, f"{path}.{_alias(name)}.{i}")
+            update[name] = tuple(_resolve_condition(checker, c, rule, f"{path}.{_alias(name)}.{i}", section)
                                  for i, c in enumerate(children))
     if cond.not_ is not None:
-        update["not_"] = _resolve_condition(checker, cond.not_, rule, f"{path}.not")
+        update["not_"] = _resolve_condition(checker, cond.not_, rule, f"{path}.not", section)
     return update
 
 
@@ -302,6 +304,10 @@ def resolve(loaded: Loaded) -> RuleFile:
     items = tuple(_resolve_item(checker, item) for item in checker.spec.items)
     checker.items = {item.id: item for item in items}
     rules = tuple(_resolve_rule(checker, rule) for rule in checker.spec.rules)
+    # imported late: _check_warnings builds on this module's checks
+    from ._check_warnings import resolve_indicators
+
+    warnings = resolve_indicators(checker)
     if checker.issues:
         raise RuleSetError(sorted(checker.issues, key=_issue_order))
     jurisdiction = checker.spec.jurisdiction
@@ -311,7 +317,7 @@ def resolve(loaded: Loaded) -> RuleFile:
     departments = tuple(d.model_copy(update={"roles": tuple(checker.names.role(r) or r for r in d.roles)})
                         for d in checker.spec.departments)
     return checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules,
-                                           "departments": departments})
+                                           "departments": departments, "warnings": warnings})
 
 
 def _issue_order(issue: RuleIssue) -> tuple[str, int, int, str]:

@@ -24,7 +24,17 @@ from pydantic import BaseModel, ValidationError
 
 from ._yaml import Document, Loc, read_yaml_text
 from .errors import RuleIssue, RuleSetError, did_you_mean
-from .models import Department, Jurisdiction, Region, Role, Rule, RuleFile, SourcePosition, SupervisionItem
+from .models import (
+    Department,
+    Indicator,
+    Jurisdiction,
+    Region,
+    Role,
+    Rule,
+    RuleFile,
+    SourcePosition,
+    SupervisionItem,
+)
 
 __all__ = ["Loaded", "find_rule_files", "load_documents", "merge_documents", "shipped_rules"]
 
@@ -34,6 +44,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "regions": Region,
     "items": SupervisionItem,
     "rules": Rule,
+    "warnings": Indicator,
 }
 _SUFFIXES = (".yaml", ".yml")
 

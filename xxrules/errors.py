@@ -49,6 +49,11 @@ ISSUE_CODES: dict[str, str] = {
     "XR115": "YAML tags are not allowed in rule files",
     "XR116": "name or alias claimed twice",
     "XR117": "department repeated, or the lead also listed as assisting",
+    "XR130": "warning window is not a whole number of hours or days in range",
+    "XR131": "warning threshold can never be reached",
+    "XR132": "unknown domain",
+    "XR133": "grouping key or pushed-to department repeated",
+    "XR134": "too many warning indicators for one durable_rules ruleset",
 }
 
 

@@ -36,6 +36,7 @@ from .models import (
     Clue,
     ClueErrorInfo,
     Decision,
+    Indicator,
     JurisdictionProfile,
     LostRule,
     Rule,
@@ -106,6 +107,7 @@ class RuleSet:
         self.directory = Directory(self.profile)
         self.items: dict[str, SupervisionItem] = {item.id: item for item in spec.items}
         self.rules: tuple[Rule, ...] = tuple(sorted(self._all_rules(), key=lambda r: r.id))
+        self.indicators: tuple[Indicator, ...] = spec.warnings  # checked warning indicators, sorted by id
         self._compiled = [self._compile(rule) for rule in self.rules]
         self._matcher = Matcher([c.rule for c in self._compiled], self.directory)
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
