@@ -15,12 +15,9 @@ from ._check import _Checker, _resolve_condition
 from .errors import did_you_mean
 from .models import Indicator, Source
 
-__all__ = ["LEAD", "MAX_INDICATORS", "MAX_WINDOW", "parse_window", "resolve_indicators"]
+__all__ = ["LEAD", "MAX_WINDOW", "parse_window", "resolve_indicators"]
 
 LEAD = "lead"  # in push_to: the routed lead of the clues that triggered the warning
-# One durable rule and one group-key property of the clue fact each: durable_rules 2.0.28 holds at most
-# 511 rules per ruleset and 254 properties per fact (the routing event and the decision take the rest).
-MAX_INDICATORS = 200
 MAX_WINDOW = timedelta(days=366)
 _WINDOW = re.compile(r"([1-9][0-9]{0,4})([hd])")
 _SECTION = "warnings"
@@ -44,11 +41,7 @@ def parse_window(text: str) -> timedelta | None:
 
 def resolve_indicators(checker: _Checker) -> tuple[Indicator, ...]:
     """Every indicator checked, its ``when`` resolved and ``push_to`` named by department ids."""
-    indicators = checker.spec.warnings
-    if len(indicators) > MAX_INDICATORS:
-        checker.report("XR134", f"{len(indicators)} indicators; at most {MAX_INDICATORS} fit one durable_rules "
-                       "ruleset", _SECTION, indicators[MAX_INDICATORS], "id")
-    return tuple(_resolve_indicator(checker, indicator) for indicator in indicators)
+    return tuple(_resolve_indicator(checker, indicator) for indicator in checker.spec.warnings)
 
 
 def _resolve_indicator(checker: _Checker, indicator: Indicator) -> Indicator:

@@ -53,7 +53,6 @@ ISSUE_CODES: dict[str, str] = {
     "XR131": "warning threshold can never be reached",
     "XR132": "unknown domain",
     "XR133": "grouping key or pushed-to department repeated",
-    "XR134": "too many warning indicators for one durable_rules ruleset",
 }
 
 
