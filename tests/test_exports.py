@@ -4,9 +4,9 @@ import xxrules
 
 PUBLIC = [
     "AssistingRef", "Clue", "ClueError", "Condition", "Decision", "Department", "DepartmentKind",
-    "DepartmentRef", "Explanation", "Flag", "ItemRef", "JurisdictionProfile", "Location", "ObjectKind",
-    "Region", "Rule", "RuleFile", "RuleIssue", "RuleSet", "RuleSetError", "Source", "Status",
-    "SupervisedObject", "SupervisionItem", "XxrulesError", "load_ruleset", "normalize",
+    "DepartmentRef", "Explanation", "Flag", "Indicator", "ItemRef", "JurisdictionProfile", "Location", "Monitor",
+    "ObjectKind", "Region", "RiskWarning", "Rule", "RuleFile", "RuleIssue", "RuleSet", "RuleSetError", "Source",
+    "Status", "SupervisedObject", "SupervisionItem", "WarningLevel", "XxrulesError", "load_ruleset", "normalize",
 ]
 
 
@@ -21,7 +21,7 @@ def test_every_public_name_exists():
 
 def test_public_names_are_not_private_modules():
     public = {name for name in dir(xxrules) if not name.startswith("_")}
-    modules = {"cli", "errors", "models", "ruleset"}
+    modules = {"cli", "errors", "models", "monitor", "ruleset"}
     assert public - set(xxrules.__all__) - modules == set()
 
 

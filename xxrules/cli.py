@@ -21,9 +21,10 @@ from rich.table import Table
 from rich.tree import Tree
 
 from . import __version__
-from ._io import decision_row, write_csv, write_jsonl
-from .errors import RuleSetError
-from .models import Decision, RuleFile, Status
+from ._io import decision_row, read_jsonl, write_csv, write_jsonl
+from .errors import ClueError, RuleSetError
+from .models import Decision, RuleFile, Status, WarningLevel
+from .monitor import Monitor
 from .ruleset import RuleSet, load_ruleset
 
 app = typer.Typer(
@@ -125,6 +126,41 @@ def _decision_table(decisions: list[Decision]) -> Table:
 def _summary(counts: Counter[str], ruleset: RuleSet) -> None:
     parts = " · ".join(f"{status.value} {counts[status.value]}" for status in Status)
     err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint})")
+
+
+@app.command()
+def watch(
+    file: Annotated[str, typer.Argument(help="JSON Lines of clues in received_at order; '-' reads standard input.")] = "-",
+    rules: RulesOption = None,
+) -> None:
+    """Watch clues for risk warnings and print one JSON line per warning, as it fires.
+
+    Lines carry indicator, name, level, group, clue_ids, departments, first_at, last_at and plan.
+    A line that is not a valid clue, has no received_at or is earlier than the clues before it
+    is reported on stderr with its line number and skipped. A summary goes to stderr.
+    Exit 1 if any line was skipped.
+    """
+    ruleset = _load(rules)
+    monitor = Monitor(ruleset)
+    counts: Counter[str] = Counter()
+    for number, value in read_jsonl(_open_input(file)):
+        try:
+            if isinstance(value, ClueError):
+                raise value
+            warnings = monitor.push(value)
+        except ClueError as exc:
+            counts["skipped"] += 1
+            err.print(escape(str(exc) if exc.line is not None else f"line {number}: {exc}"))
+            continue
+        counts["clues"] += 1
+        for warning in warnings:
+            counts[warning.level.value] += 1
+            print(json.dumps(warning.summary(), ensure_ascii=False, separators=(",", ":")), flush=True)
+    levels = " · ".join(f"{level.value} {counts[level.value]}" for level in WarningLevel)
+    err.print(f"{counts['clues']} clues watched, {counts['skipped']} skipped: "
+              f"{sum(counts[level.value] for level in WarningLevel)} warnings ({levels})  "
+              f"(rules {ruleset.version} {ruleset.fingerprint})")
+    raise typer.Exit(1 if counts["skipped"] else 0)
 
 
 @app.command()
