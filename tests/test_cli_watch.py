@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 from .test_cli import check_golden, run
 
 STREAM = str(FIXTURES / "clues" / "warning_stream.jsonl")
@@ -44,7 +44,7 @@ def test_watch_reports_and_skips_bad_lines_by_number_and_exits_1():
     assert "line 2: not JSON" in result.stderr
     assert "line 3: clue 'b' has no received_at" in result.stderr
     assert "line 4: clue 'c' received_at 2024-05-01T09:00:00+08:00 is earlier than" in result.stderr
-    assert "2 clues watched, 3 skipped: 1 warnings" in result.stderr
+    assert "2 clues watched, 3 skipped: 1 warning (" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -52,3 +52,14 @@ def test_watch_with_broken_rules_exits_2(tmp_path):
     (tmp_path / "r.yaml").write_text("warnings: []\n", encoding="utf-8")
     result = run("watch", STREAM, "--rules", str(tmp_path))
     assert result.exit_code == 2 and "XR110" in result.stderr
+
+
+def test_the_readme_example_is_real_output():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ cat gas.jsonl\n", 1)[1].split("```", 1)[0]
+    clues, rest = block.split("$ xxrules watch gas.jsonl\n")
+    output, summary = rest.strip().split("\n")
+    result = run("watch", "-", stdin=clues)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == output
+    assert summary.split("  (rules")[0] in result.stderr

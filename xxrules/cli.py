@@ -157,9 +157,9 @@ def watch(
             counts[warning.level.value] += 1
             print(json.dumps(warning.summary(), ensure_ascii=False, separators=(",", ":")), flush=True)
     levels = " · ".join(f"{level.value} {counts[level.value]}" for level in WarningLevel)
+    total = sum(counts[level.value] for level in WarningLevel)
     err.print(f"{counts['clues']} clues watched, {counts['skipped']} skipped: "
-              f"{sum(counts[level.value] for level in WarningLevel)} warnings ({levels})  "
-              f"(rules {ruleset.version} {ruleset.fingerprint})")
+              f"{total} warning{'' if total == 1 else 's'} ({levels})  (rules {ruleset.version} {ruleset.fingerprint})")
     raise typer.Exit(1 if counts["skipped"] else 0)
 
 
