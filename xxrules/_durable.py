@@ -9,8 +9,11 @@ fired (and must agree that they hold), and ``_decide.decide`` ranks them.
 How each durable_rules 2.0.28 defect is handled (each pinned in
 ``tests/test_durable_defects.py``):
 
-* at most 511 rules per ruleset (512 raises, more hangs): rules are sharded,
-  :data:`SHARD_SIZE` per ruleset;
+* at most 511 rules per ruleset (on this build the 512th makes the first
+  assert hang): rules are sharded, :data:`SHARD_SIZE` durable rules per ruleset;
+* at most 15 ``$and`` / ``$or`` groups per expression (error 113): a larger
+  condition becomes several durable rules (``_durable_compile.split``);
+* at most 254 properties per fact (error 302): hits travel as arrays;
 * at most 1,024 sessions per ruleset: every clue goes into the one session
   :data:`SESSION`, and its fact is retracted after routing;
 * not picklable, not thread-safe: a router holds only JSON definitions; each
@@ -85,7 +88,7 @@ class _ThreadHost:
                 name = f"{prefix}-{next(_NAMES)}"
             ruleset = copy.deepcopy(definition)  # durable mutates what it loads (it pops "run")
             for rule_name, rule in ruleset.items():
-                rule["run"] = _Action(self.fired, int(rule_name[1:])).run
+                rule["run"] = _Action(self.fired, int(rule_name[1:].split("_")[0])).run
             rulesets[name] = ruleset
             self.names.append(name)
         self.host.register_rulesets(rulesets)
@@ -137,7 +140,8 @@ class DurableRouter:
     def __init__(self, compiled: Sequence[CompiledRule], directory: Directory, label: str) -> None:
         self.compiled = list(compiled)
         self.schema = EventSchema([c.rule.when for c in self.compiled], directory)
-        rules = {f"r{i}": {"all": [{"m": self.schema.expression(c.rule.when)}]} for i, c in enumerate(self.compiled)}
+        rules = {f"r{i}_{k}": {"all": [{"m": body}]}  # r<position>_<alternative>
+                 for i, c in enumerate(self.compiled) for k, body in enumerate(self.schema.expressions(c.rule.when))}
         keys = list(rules)
         self.definitions: tuple[dict[str, Any], ...] = tuple(
             {key: rules[key] for key in keys[start:start + SHARD_SIZE]} for start in range(0, len(keys), SHARD_SIZE))

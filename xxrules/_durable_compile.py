@@ -18,9 +18,18 @@ Design choices, each verified against durable_rules 2.0.28 (pinned in
   never holds, not even ``$neq``, so absent values are spelled out: ``""`` for no
   source, ``has_amount: false`` … Arrays always hold the sentinel ``""``, because
   ``$iall`` over an empty array does not hold (no vacuous truth).
+* **Amounts travel as their rank among the rule set's bounds** (bound ``j`` of the
+  sorted bounds is ``2j+1``, the gaps between are even), so ``amount >= 50000``
+  becomes ``amount_rank >= 2j+1``: exact small integers. durable's number parser
+  refuses Python's exponent notation (``1e-05``: error 204) and its rounding is
+  undocumented; ranks compare exactly like the default engine's floats.
 * **Negation is pushed down to the tests** (De Morgan): durable has no ``$not``
   inside an ``m`` test. "k12 is absent" is ``$iall`` of ``$neq "k12"``, which holds
   exactly when no element is ``"k12"`` (the sentinel keeps the array non-empty).
+* **At most 15 ``$and`` / ``$or`` groups per expression** (16 raise error 113: the
+  engine's expression sequence holds 32 entries). :meth:`EventSchema.expressions`
+  splits a larger expression into alternatives whose OR is the original, by
+  distributing ``$and`` over ``$or``; each becomes its own durable rule.
 * **Every expression requires the event marker** ``xr_clue == 1``. durable
   re-asserts a session's state as a fact after each action; a condition the state
   could satisfy loops for ever (upstream #288). The state never carries the marker,
@@ -29,6 +38,7 @@ Design choices, each verified against durable_rules 2.0.28 (pinned in
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -38,11 +48,12 @@ from ._match import ClueFacts
 from ._names import Directory
 from .models import Condition, HourWindow, KeywordSet, NumberRange, TagSet, TimeRange
 
-__all__ = ["MARKER", "EventSchema"]
+__all__ = ["GROUP_LIMIT", "MARKER", "EventSchema", "groups"]
 
 Expr = dict[str, Any] | bool  # a durable expression, or a constant while folding
 MARKER = "xr_clue"  # every event carries MARKER == 1; the re-asserted session state never does
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+GROUP_LIMIT = 15  # $and / $or groups in one durable expression; 16 raise error 113
 _NEGATED = {"$lt": "$gte", "$lte": "$gt", "$gt": "$lte", "$gte": "$lt", "$eq": "$neq", "$neq": "$eq"}
 
 
@@ -79,17 +90,42 @@ def _contains(array: str, codes: list[str], negate: bool) -> Expr:
     """Some element of ``array`` is one of ``codes`` (negated: none is); no codes means False (negated: True)."""
     if not codes:
         return negate
-    if negate:
-        return {"$iall": {array: _and({"$neq": {"$i": c}} for c in codes)}}
+    if negate:  # one $iall per code: no group, so it flattens into the enclosing $and
+        return _and({"$iall": {array: {"$neq": {"$i": c}}}} for c in codes)
     return {"$iany": {array: _or({"$i": c} for c in codes)}}
 
 
-def _bound(op: str, value: float, negate: bool) -> Expr:
-    """``amount <op> value``; an infinite bound is a constant (JSON has no infinity)."""
-    if math.isinf(value):
-        held = (value > 0) == (op in ("$lt", "$lte"))  # every finite amount is below +inf, above -inf
-        return held != negate
-    return _compare(op, "amount", value, negate)
+def groups(expr: Any) -> int:
+    """How many ``$and`` / ``$or`` groups ``expr`` holds (durable allows :data:`GROUP_LIMIT`)."""
+    if isinstance(expr, list):
+        return sum(groups(e) for e in expr)
+    if not isinstance(expr, dict):
+        return 0
+    return sum(int(key in ("$and", "$or")) + groups(value) for key, value in expr.items())
+
+
+def _branches(expr: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The alternatives of an ``$or`` (or of ``$iany`` over an ``$or``), else None."""
+    if "$or" in expr:
+        return list(expr["$or"])
+    if "$iany" in expr:
+        (array, test), = expr["$iany"].items()
+        if "$or" in test:
+            return [{"$iany": {array: branch}} for branch in test["$or"]]
+    return None
+
+
+def split(expr: dict[str, Any]) -> list[dict[str, Any]]:
+    """Expressions within :data:`GROUP_LIMIT` whose OR is ``expr`` ($and distributed over its first $or)."""
+    if groups(expr) <= GROUP_LIMIT:
+        return [expr]
+    alternatives = _branches(expr)
+    if alternatives is None:
+        children = list(expr["$and"])
+        index = next(i for i, child in enumerate(children) if _branches(child) is not None)
+        alternatives = [_and([*children[:index], branch, *children[index + 1:]])  # type: ignore[misc]
+                        for branch in _branches(children[index]) or ()]
+    return [part for alternative in alternatives for part in split(alternative)]
 
 
 class EventSchema:
@@ -104,8 +140,10 @@ class EventSchema:
     def __init__(self, conditions: Iterable[Condition], directory: Directory) -> None:
         self.directory = directory
         self._codes: dict[str, dict[str, str]] = {"kw": {}, "tags": {}, "regions": {}, "category": {}}
+        bounds: set[float] = set()
         for cond in conditions:
-            self._collect(cond)
+            self._collect(cond, bounds)
+        self._bounds = sorted(b for b in bounds if not math.isinf(b))
 
     @property
     def keywords(self) -> frozenset[str]:
@@ -116,7 +154,7 @@ class EventSchema:
         codes = self._codes[field]
         return codes.setdefault(value, f"{field[0]}{len(codes)}")
 
-    def _collect(self, cond: Condition) -> None:
+    def _collect(self, cond: Condition, bounds: set[float]) -> None:
         for word in cond.keywords.words() if cond.keywords else ():
             self._code("kw", word)
         tags = cond.object_tags
@@ -126,8 +164,15 @@ class EventSchema:
             self._code("regions", region)
         for category in cond.category or ():
             self._code("category", category)
+        if cond.amount is not None:
+            bounds.update(v for v in cond.amount.model_dump().values() if v is not None)
         for child in (*(cond.all_of or ()), *(cond.any_of or ()), *((cond.not_,) if cond.not_ else ())):
-            self._collect(child)
+            self._collect(child, bounds)
+
+    def amount_rank(self, amount: float) -> int:
+        """``amount``'s place among the bounds: ``2j+1`` on bound ``j``, even between bounds (order-preserving)."""
+        index = bisect.bisect_left(self._bounds, amount)
+        return 2 * index + int(index < len(self._bounds) and self._bounds[index] == amount)
 
     # ---------------------------------------------------------------- events
 
@@ -143,7 +188,7 @@ class EventSchema:
             "source": facts.source or "",
             "object_kind": facts.object_kind or "",
             "has_amount": facts.amount is not None,
-            "amount": float(facts.amount) if facts.amount is not None else 0.0,
+            "amount_rank": self.amount_rank(facts.amount) if facts.amount is not None else 0,
             "has_time": moment is not None,
             "epoch_us": epoch_us(moment) if moment else 0,
             "minute": moment.hour * 60 + moment.minute if moment else 0,
@@ -156,8 +201,18 @@ class EventSchema:
 
     # ----------------------------------------------------------- expressions
 
+    def expressions(self, condition: Condition) -> list[dict[str, Any]]:
+        """Bodies of durable ``m`` tests, each within durable's group limit, one of which holds iff ``condition`` does.
+
+        Each alternative keeps the event marker; compile each into its own durable
+        rule and deduplicate what fires.
+        """
+        marker = {MARKER: 1}
+        return [part if MARKER in part.get("$and", [part])[0] else {"$and": [marker, part]}
+                for part in split(self.expression(condition))]
+
     def expression(self, condition: Condition) -> dict[str, Any]:
-        """The body of a durable ``m`` test that holds exactly when ``condition`` holds."""
+        """The body of a durable ``m`` test that holds exactly when ``condition`` holds (see :meth:`expressions`)."""
         body = self._condition(condition, negate=False)
         marker = {MARKER: 1}
         if body is False:
@@ -215,13 +270,18 @@ class EventSchema:
             tests.append(_contains(field, [codes[w] for w in dict.fromkeys(words.none)], not negate))
         return _or(tests) if negate else _and(tests)
 
-    @staticmethod
-    def _amount(bounds: NumberRange, negate: bool) -> Expr:
+    def _amount(self, bounds: NumberRange, negate: bool) -> Expr:
         ops = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
         tests: list[Expr] = [_compare("$eq", "has_amount", True, negate)]
-        tests += [_bound(op, float(value), negate)
+        tests += [self._bound(op, float(value), negate)
                   for name, op in ops.items() if (value := getattr(bounds, name)) is not None]
         return _or(tests) if negate else _and(tests)
+
+    def _bound(self, op: str, value: float, negate: bool) -> Expr:
+        """``amount <op> value`` on ranks; an infinite bound is a constant (every amount is finite)."""
+        if math.isinf(value):
+            return ((value > 0) == (op in ("$lt", "$lte"))) != negate
+        return _compare(op, "amount_rank", self.amount_rank(value), negate)
 
     def _time(self, times: TimeRange, negate: bool) -> Expr:
         tests: list[Expr] = [_compare("$eq", "has_time", True, negate)]
