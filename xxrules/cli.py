@@ -44,6 +44,18 @@ RulesOption = Annotated[
 ]
 
 
+class Engine(StrEnum):
+    default = "default"
+    durable = "durable"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option("--engine", "-e", help="Routing engine: 'default', or 'durable' (the same rules on durable_rules; "
+                 "the same decisions, but explanations list only the rules that fired, not those that failed)."),
+]
+
+
 class RouteFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
@@ -90,24 +102,25 @@ def route(
     rules: RulesOption = None,
     fmt: Annotated[RouteFormat, typer.Option("--format", "-f", help="Output format.")] = RouteFormat.jsonl,
     explain: Annotated[bool, typer.Option("--explain", help="jsonl: include each decision's explanation.")] = False,
+    engine: EngineOption = Engine.default,
 ) -> None:
     """Route clues and print one decision per clue, in input order.
 
     jsonl lines carry clue_id, status, lead, assisting, item, rules, flags and reason.
     A malformed line gives an 'invalid' decision naming the line; the run goes on.
-    A summary goes to stderr. Exit 1 if any line was invalid.
+    A summary goes to stderr (naming the engine when it is not the default). Exit 1 if any line was invalid.
     """
     ruleset = _load(rules)
     counts: Counter[str] = Counter()
     stream = _open_input(file)
-    decisions = _counted(ruleset.route_lines(stream), counts)
+    decisions = _counted(ruleset.route_lines(stream, engine=engine.value), counts)
     if fmt is RouteFormat.jsonl:
         write_jsonl(decisions, sys.stdout, explain)
     elif fmt is RouteFormat.csv:
         write_csv(decisions, sys.stdout)
     else:
         Console(highlight=False).print(_decision_table(list(decisions)))
-    _summary(counts, ruleset)
+    _summary(counts, ruleset, engine)
     raise typer.Exit(1 if counts[Status.invalid.value] else 0)
 
 
@@ -123,9 +136,10 @@ def _decision_table(decisions: list[Decision]) -> Table:
     return table
 
 
-def _summary(counts: Counter[str], ruleset: RuleSet) -> None:
+def _summary(counts: Counter[str], ruleset: RuleSet, engine: Engine = Engine.default) -> None:
     parts = " · ".join(f"{status.value} {counts[status.value]}" for status in Status)
-    err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint})")
+    by = "" if engine is Engine.default else f", engine {engine.value}"
+    err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint}{by})")
 
 
 @app.command()
@@ -168,18 +182,25 @@ def explain(
     clue: Annotated[str, typer.Argument(help="Clue text, or one clue as a JSON object.")],
     rules: RulesOption = None,
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="Output format.")] = ExplainFormat.text,
+    engine: EngineOption = Engine.default,
 ) -> None:
-    """Route one clue and show why: rules that fired, conditions that held, keywords and where they matched."""
+    """Route one clue and show why: rules that fired, conditions that held, keywords and where they matched.
+
+    With --engine durable the rules that failed are not listed (durable reports only what fired).
+    """
     ruleset = _load(rules)
     if clue.lstrip().startswith("{"):
-        decisions = list(ruleset.route_lines([clue]))
+        decisions = list(ruleset.route_lines([clue], engine=engine.value))
         decision = decisions[0] if decisions else _fail("empty clue")
     else:
-        decision = ruleset.route({"id": "cli", "text": clue})
+        decision = ruleset.route({"id": "cli", "text": clue}, engine=engine.value)
     if fmt is ExplainFormat.json:
         print(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        Console(highlight=False).print(_explain_tree(decision))
+        tree = _explain_tree(decision)
+        if engine is not Engine.default:
+            tree.add(f"engine: {engine.value} (rules that failed are not listed)")
+        Console(highlight=False).print(tree)
     raise typer.Exit(1 if decision.status is Status.invalid else 0)
 
 
