@@ -332,3 +332,19 @@ def test_a_condition_durable_cannot_load_is_named_not_a_raw_engine_error():
     wide = {"id": "wide", "item": None, "when": {"any": [{"keywords": [w], "not": {"source": ["media"]}} for w in words]}}
     with pytest.raises(xxrules.XxrulesError, match="indicator wide: too many OR-ed branches"):
         Monitor(rules_with(wide, {"id": "narrow"}))
+
+
+def test_a_monitor_is_not_picklable_but_says_what_to_do():
+    import pickle
+
+    with pytest.raises(TypeError, match="send the RuleSet"):
+        pickle.dumps(Monitor(PREPAID_RULES))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from xxrules import _check_warnings, _window, monitor
+
+    for module in (monitor, _window, _check_warnings):
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -79,26 +79,33 @@ class Monitor:
         with _NAMES_LOCK:
             self.name = f"xxrules-monitor-{next(_NAMES)}"  # process-unique: durable keeps state by name
         self._shard_names = [f"{self.name}-{i}" for i in range(len(self._plan.shards))]
-        definitions = {f"{self.name}-tally": self._plan.tally_definition,
-                       **dict(zip(self._shard_names, self._plan.shard_definitions, strict=True))}
-        definitions = copy.deepcopy(definitions)  # durable pops "run" from what it loads
-        for rules in definitions.values():
-            for rule_name, rule in rules.items():
-                rule["run"] = self._count if rule_name == COUNT_RULE else self._open if rule_name == OPEN_RULE \
-                    else _StageOne(self._hits, int(rule_name[1:])).run
-        self._host = _QuietHost()
-        try:
-            self._host.register_rulesets(definitions)
-        except durable_rules_engine.error as error:
-            raise XxrulesError(f"durable_rules cannot load the indicators ({error}): {self._culprits()}") from None
-        handles = [self._host.get_ruleset(name)._handle for name in definitions]
-        weakref.finalize(self, _delete_rulesets, handles)
+        self._host = self._start_host()
         self._seq = itertools.count()
         self._latest: datetime | None = None
         self._out: list[RiskWarning] = []
         self._errors: list[BaseException] = []
         #: tally actions run so far (one per hit: the cost is linear, never one per N-subset of clues)
         self.activations = 0
+
+    def _start_host(self) -> _QuietHost:
+        """A durable host holding this monitor's rulesets (deep copies: durable pops "run" from what it loads)."""
+        definitions = copy.deepcopy({f"{self.name}-tally": self._plan.tally_definition,
+                                     **dict(zip(self._shard_names, self._plan.shard_definitions, strict=True))})
+        for rules in definitions.values():
+            for rule_name, rule in rules.items():
+                rule["run"] = self._count if rule_name == COUNT_RULE else self._open if rule_name == OPEN_RULE \
+                    else _StageOne(self._hits, int(rule_name[1:])).run
+        host = _QuietHost()
+        try:
+            host.register_rulesets(definitions)
+        except durable_rules_engine.error as error:
+            raise XxrulesError(f"durable_rules cannot load the indicators ({error}): {self._culprits()}") from None
+        weakref.finalize(self, _delete_rulesets, [host.get_ruleset(name)._handle for name in definitions])
+        return host
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Monitor holds live durable_rules state and cannot be pickled: send the RuleSet "
+                        "(it pickles) and build a Monitor where the clues are")
 
     def __repr__(self) -> str:
         return f"<Monitor {self.name} indicators={len(self._plan.compiled)} latest={self._latest}>"
