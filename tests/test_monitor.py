@@ -325,13 +325,17 @@ def test_a_street_office_leading_by_territory_is_named_in_the_warning():
     assert [(d.id, d.name) for d in warning.departments] == [("fengxi.mawang", "马王街道办事处")]
 
 
-def test_a_condition_durable_cannot_load_is_named_not_a_raw_engine_error():
-    """durable_rules 2.0.28 refuses (error 113) an OR of about 15 AND-ed branches; say which indicator."""
+def test_a_wide_condition_is_split_under_durables_group_limit_and_counts_a_clue_once():
+    """durable_rules 2.0.28 refuses (error 113) an expression of 16 groups; the test is split into alternatives."""
     words = ["办卡", "跑路", "油烟", "煤气味", "液化气", "燃气", "预付卡", "退卡", "培训班", "补课", "培训机构", "废气",
              "食堂", "饭菜", "学校", "幼儿园"]
-    wide = {"id": "wide", "item": None, "when": {"any": [{"keywords": [w], "not": {"source": ["media"]}} for w in words]}}
-    with pytest.raises(xxrules.XxrulesError, match="indicator wide: too many OR-ed branches"):
-        Monitor(rules_with(wide, {"id": "narrow"}))
+    wide = {"id": "wide", "item": None, "threshold": {"count": 2},
+            "when": {"any": [{"keywords": [w], "not": {"source": ["media"]}} for w in words]}}
+    monitor = Monitor(rules_with(wide))
+    assert sum(len(shard) for shard in monitor._plan.shard_definitions) > 1
+    assert monitor.push(clue(1, T0, text="办卡后老板跑路，油烟和煤气味也很大")) == []  # four alternatives hold
+    assert monitor.push(clue(2, T0, text="食堂饭菜", source="media")) == []
+    assert [w.clue_ids for w in monitor.push(clue(3, T0, text="学校食堂"))] == [("c1", "c3")]
 
 
 def test_a_monitor_is_not_picklable_but_says_what_to_do():

@@ -4,13 +4,16 @@ Two stages, both judged by durable_rules:
 
 1. **which indicators a clue hits**: the clue is asserted as one fact per shard
    (the routing event of ``_durable_compile.EventSchema`` plus the routing
-   decision and the group key of each of the shard's indicators); rule ``i<k>``
-   holds when indicator ``k``'s ``when`` holds, the routed item or domain is
-   listed, and the clue has every grouping value. The fact is retracted straight
+   decision and the group key of each of the shard's indicators); rules
+   ``i<k>_<j>`` hold when indicator ``k``'s ``when`` holds, the routed item or
+   domain is listed, and the clue has every grouping value (``j`` numbers the
+   alternatives ``_durable_compile.split`` cuts a test into, under durable's
+   limit of 15 groups per expression; several may fire for one clue, and OR-ed
+   branches fire once each: the monitor keeps a set of indicators hit). The fact is retracted straight
    after: clue facts never accumulate. (A fact, not an event: durable consumes an
    event with the first rule that fires, and one clue may hit several indicators.)
-   Shards hold :data:`SHARD_SIZE` indicators: durable_rules 2.0.28 fails with
-   error 303 when more than 64 rules fire for one fact (pinned in the tests).
+   Shards hold :data:`SHARD_SIZE` rules: durable_rules 2.0.28 fails with error
+   303 when more than 64 rules fire for one fact (pinned in the tests).
 2. **the group's tally**, in its own ruleset: for each hit, one ``hit`` event is posted. Rule
    ``count`` joins it with the tally fact of its indicator and group (a 2-way
    join: one tally per group, so the cost is linear in the clues); rule ``open``,
@@ -29,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ._check_warnings import parse_window
-from ._durable_compile import MARKER, EventSchema, epoch_us
+from ._durable_compile import MARKER, EventSchema, epoch_us, split
 from ._match import ClueFacts, Matcher, compile_condition
 from ._names import Directory
 from ._text import normalize
@@ -44,10 +47,10 @@ from .models import (
     SupervisionItem,
 )
 
-__all__ = ["COUNT_RULE", "OPEN_RULE", "SHARD_SIZE", "Compiled", "MonitorPlan", "group_values"]
+__all__ = ["COUNT_RULE", "OPEN_RULE", "SHARD_SIZE", "Compiled", "MonitorPlan", "group_values", "rule_indicator"]
 
 OPEN_RULE, COUNT_RULE = "open", "count"
-SHARD_SIZE = 32  # indicators per stage-1 ruleset: durable fails when more than 64 rules fire for one fact
+SHARD_SIZE = 32  # rules per stage-1 ruleset: durable fails when more than 64 rules fire for one fact
 _VALUE_FIELD = {"count": "", "distinct_sources": "w_source", "distinct_items": "w_item",
                 "distinct_domains": "w_domain"}
 
@@ -100,11 +103,12 @@ class MonitorPlan:
         pseudo = [Rule(id=f"w{n}", when=cond, then=Outcome(lead="-")) for n, cond in enumerate(conditions)]
         self.matcher = Matcher(pseudo, directory)
         self.schema = EventSchema(conditions, directory)
-        count = len(self.compiled)
-        #: indicator positions of each stage-1 shard
-        self.shards = tuple(tuple(range(start, min(start + SHARD_SIZE, count))) for start in range(0, count, SHARD_SIZE))
-        self.shard_definitions = tuple({f"i{k}": {"all": [{"m": self._hit_test(k, self.compiled[k])}]} for k in shard}
-                                       for shard in self.shards)
+        rules = [(f"i{k}_{j}", test) for k, compiled in enumerate(self.compiled)
+                 for j, test in enumerate(split(self._hit_test(k, compiled)))]
+        chunks = [rules[start:start + SHARD_SIZE] for start in range(0, len(rules), SHARD_SIZE)]
+        self.shard_definitions = tuple({name: {"all": [{"m": test}]} for name, test in chunk} for chunk in chunks)
+        #: indicator positions each stage-1 shard tests (its facts carry their group keys)
+        self.shards = tuple(tuple(dict.fromkeys(rule_indicator(name) for name, _ in chunk)) for chunk in chunks)
         self.tally_definition: dict[str, Any] = {
             OPEN_RULE: {"all": [{"m": {"xw": "hit"}}], "pri": 2},
             COUNT_RULE: {"all": [{"t": {"xw": "tally"}},
@@ -142,6 +146,11 @@ class MonitorPlan:
             values = group_values(compiled.indicator.group_by, clue, decision, facts, self.directory)
             fact[f"w_g{k}"] = json.dumps(list(values.values()), ensure_ascii=False) if values else ""
         return fact
+
+
+def rule_indicator(rule_name: str) -> int:
+    """The indicator position of stage-1 rule ``i<k>_<j>``."""
+    return int(rule_name[1:].split("_")[0])
 
 
 def _one_of(field: str, values: tuple[str, ...]) -> dict[str, Any]:

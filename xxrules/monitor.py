@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from ._check_warnings import LEAD
 from ._match import local_time
-from ._monitor_rules import COUNT_RULE, OPEN_RULE, MonitorPlan
+from ._monitor_rules import COUNT_RULE, OPEN_RULE, MonitorPlan, rule_indicator
 from ._window import Hit, Tally, advance, tally_fact, tally_of
 from .errors import ClueError, XxrulesError
 from .models import Clue, DepartmentRef, RiskWarning
@@ -94,12 +94,12 @@ class Monitor:
         for rules in definitions.values():
             for rule_name, rule in rules.items():
                 rule["run"] = self._count if rule_name == COUNT_RULE else self._open if rule_name == OPEN_RULE \
-                    else _StageOne(self._hits, int(rule_name[1:])).run
+                    else _StageOne(self._hits, rule_indicator(rule_name)).run
         host = _QuietHost()
         try:
             host.register_rulesets(definitions)
-        except durable_rules_engine.error as error:
-            raise XxrulesError(f"durable_rules cannot load the indicators ({error}): {self._culprits()}") from None
+        except durable_rules_engine.error as error:  # not expected: tests are split under durable's limits
+            raise XxrulesError(f"durable_rules cannot load the warning indicators: {error}") from None
         weakref.finalize(self, _delete_rulesets, [host.get_ruleset(name)._handle for name in definitions])
         return host
 
@@ -109,22 +109,6 @@ class Monitor:
 
     def __repr__(self) -> str:
         return f"<Monitor {self.name} indicators={len(self._plan.compiled)} latest={self._latest}>"
-
-    def _culprits(self) -> str:
-        """Which indicators durable_rules cannot load on their own (error 113: too many OR-ed AND branches)."""
-        failed = []
-        for shard in self._plan.shard_definitions:
-            for rule_name, rule in shard.items():
-                with _NAMES_LOCK:
-                    probe = f"xxrules-probe-{next(_NAMES)}"
-                try:
-                    handle = durable_rules_engine.create_ruleset(probe, json.dumps({rule_name: rule}))
-                except durable_rules_engine.error:
-                    failed.append(self._plan.compiled[int(rule_name[1:])].indicator.id)
-                    continue
-                durable_rules_engine.delete_ruleset(handle)
-        return ("indicator " + ", ".join(failed) + ": too many OR-ed branches; split its 'any' into several "
-                "indicators") if failed else "no single indicator fails alone"
 
     # ------------------------------------------------------------------ public
 
@@ -240,7 +224,8 @@ class Monitor:
 
 
 class _StageOne:
-    """Rule ``i<k>``: note that the clue hits indicator ``k`` (a set: OR-ed conditions fire once per branch)."""
+    """Rule ``i<k>_<j>``: note that the clue hits indicator ``k`` (a set: alternatives and OR-ed branches may
+    each fire for one clue)."""
 
     def __init__(self, hits: set[int], k: int) -> None:
         self.hits = hits
