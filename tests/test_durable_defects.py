@@ -23,6 +23,7 @@ import pytest
 from durable import engine
 
 from xxrules._durable import SESSION, SHARD_SIZE, _QuietHost
+from xxrules._durable_compile import BRANCH_LIMIT
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xxrules"
 
@@ -101,6 +102,19 @@ def test_fact_property_limit_254_properties_raise_error_302():
     assert _assert(host, "pin-properties", {**fact, "id": "a"})
     with pytest.raises(durable_rules_engine.error, match="302"):
         _assert(host, "pin-properties", {**fact, "p252": False, "id": "b"})
+
+
+def test_alpha_stack_error_303_when_65_tests_match_one_fact():
+    # durable pushes every matching alpha node on a 64-entry stack; 65 OR-ed branches that all hold overflow it
+    for count, fails in ((64, False), (65, True)):
+        host, count_calls = _host({"r": {"$or": [{f"x{i}": 1} for i in range(count)]}}, f"pin-stack-{count}")
+        fact = {"id": "1", **{f"x{i}": 1 for i in range(count)}}
+        if fails:
+            with pytest.raises(durable_rules_engine.error, match="303"):
+                _assert(host, f"pin-stack-{count}", fact)
+        else:
+            assert _assert(host, f"pin-stack-{count}", fact) and len(count_calls.calls) == count
+    assert BRANCH_LIMIT < 64
 
 
 def test_host_is_not_picklable():

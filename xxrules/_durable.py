@@ -14,6 +14,9 @@ How each durable_rules 2.0.28 defect is handled (each pinned in
 * at most 15 ``$and`` / ``$or`` groups per expression (error 113): a larger
   condition becomes several durable rules (``_durable_compile.split``);
 * at most 254 properties per fact (error 302): hits travel as arrays;
+* at most 64 alpha nodes pending while one fact is matched (error 303, e.g. a
+  letter naming 60 items): a shard holds at most ``BRANCH_LIMIT`` DNF branches in
+  all, which bounds the pending nodes (``_durable_compile``);
 * at most 1,024 sessions per ruleset: every clue goes into the one session
   :data:`SESSION`, and its fact is retracted after routing;
 * not picklable, not thread-safe: a router holds only JSON definitions; each
@@ -42,14 +45,14 @@ import copy
 import itertools
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import durable_rules_engine  # type: ignore[import-not-found]
 from durable import engine as durable_engine  # type: ignore[import-untyped]
 
 from ._decide import CompiledRule, Fired
-from ._durable_compile import EventSchema
+from ._durable_compile import BRANCH_LIMIT, EventSchema, branches
 from ._evaluate import evaluate
 from ._match import ClueFacts
 from ._names import Directory
@@ -104,6 +107,8 @@ class _ThreadHost:
                 self.host.assert_fact(name, fact)
             except durable_engine.MessageNotHandledException:
                 continue  # no rule of this shard holds; durable stored nothing
+            except durable_rules_engine.error as exc:  # a durable limit this module failed to keep
+                raise DurableEngineError(f"durable_rules refused a clue in ruleset {name}: {exc}") from exc
             self._retract(name, fact)
         return sorted(set(self.fired))  # OR-ed conditions fire once per matching branch
 
@@ -130,6 +135,21 @@ def _delete_rulesets(handles: list[int]) -> None:
         durable_rules_engine.delete_ruleset(handle)
 
 
+def _shards(rules: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    """Durable rulesets of at most SHARD_SIZE rules and BRANCH_LIMIT DNF branches, in rule order."""
+    shard: dict[str, Any] = {}
+    used = 0
+    for name, body in rules:
+        cost = branches(body)
+        if shard and (len(shard) == SHARD_SIZE or used + cost > BRANCH_LIMIT):
+            yield shard
+            shard, used = {}, 0
+        shard[name] = {"all": [{"m": body}]}
+        used += cost
+    if shard:
+        yield shard
+
+
 class DurableRouter:
     """Decides with durable_rules which rules of a rule set hold for a clue.
 
@@ -140,11 +160,10 @@ class DurableRouter:
     def __init__(self, compiled: Sequence[CompiledRule], directory: Directory, label: str) -> None:
         self.compiled = list(compiled)
         self.schema = EventSchema([c.rule.when for c in self.compiled], directory)
-        rules = {f"r{i}_{k}": {"all": [{"m": body}]}  # r<position>_<alternative>
-                 for i, c in enumerate(self.compiled) for k, body in enumerate(self.schema.expressions(c.rule.when))}
-        keys = list(rules)
-        self.definitions: tuple[dict[str, Any], ...] = tuple(
-            {key: rules[key] for key in keys[start:start + SHARD_SIZE]} for start in range(0, len(keys), SHARD_SIZE))
+        self.definitions: tuple[dict[str, Any], ...] = tuple(_shards(
+            (f"r{i}_{k}", body)  # r<position>_<alternative>
+            for i, c in enumerate(self.compiled)
+            for k, body in enumerate(self.schema.expressions(c.rule.when, BRANCH_LIMIT))))
         self.label = label
         self._local = threading.local()
 

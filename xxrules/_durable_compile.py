@@ -30,6 +30,12 @@ Design choices, each verified against durable_rules 2.0.28 (pinned in
   engine's expression sequence holds 32 entries). :meth:`EventSchema.expressions`
   splits a larger expression into alternatives whose OR is the original, by
   distributing ``$and`` over ``$or``; each becomes its own durable rule.
+* **At most 64 alpha nodes pending for one fact** (error 303: durable walks its alpha
+  network with a 64-entry stack, pushing every matching child). Each DNF branch of an
+  expression is one path below the shared marker test, and pending nodes lie on
+  distinct paths, so a ruleset whose expressions have at most :data:`BRANCH_LIMIT`
+  branches in all can never overflow; :func:`branches` counts them and :func:`split`
+  cuts an expression with too many into alternatives.
 * **Every expression requires the event marker** ``xr_clue == 1``. durable
   re-asserts a session's state as a fact after each action; a condition the state
   could satisfy loops for ever (upstream #288). The state never carries the marker,
@@ -48,12 +54,13 @@ from ._match import ClueFacts
 from ._names import Directory
 from .models import Condition, HourWindow, KeywordSet, NumberRange, TagSet, TimeRange
 
-__all__ = ["GROUP_LIMIT", "MARKER", "EventSchema", "groups"]
+__all__ = ["BRANCH_LIMIT", "GROUP_LIMIT", "MARKER", "EventSchema", "branches", "groups", "split"]
 
 Expr = dict[str, Any] | bool  # a durable expression, or a constant while folding
 MARKER = "xr_clue"  # every event carries MARKER == 1; the re-asserted session state never does
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GROUP_LIMIT = 15  # $and / $or groups in one durable expression; 16 raise error 113
+BRANCH_LIMIT = 63  # DNF branches in one durable ruleset: more could overflow durable's 64-entry alpha stack (303)
 _NEGATED = {"$lt": "$gte", "$lte": "$gt", "$gt": "$lte", "$gte": "$lt", "$eq": "$neq", "$neq": "$eq"}
 
 
@@ -104,28 +111,42 @@ def groups(expr: Any) -> int:
     return sum(int(key in ("$and", "$or")) + groups(value) for key, value in expr.items())
 
 
-def _branches(expr: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """The alternatives of an ``$or`` (or of ``$iany`` over an ``$or``), else None."""
+def branches(expr: dict[str, Any]) -> int:
+    """How many DNF branches (paths in durable's alpha network) ``expr`` has; ``$iany``/``$iall`` are one test."""
+    if "$or" in expr:
+        return sum(branches(child) for child in expr["$or"])
+    if "$and" in expr:
+        return math.prod(branches(child) for child in expr["$and"])
+    return 1
+
+
+def _branches(expr: dict[str, Any], arrays: bool = True) -> list[dict[str, Any]] | None:
+    """The alternatives of an ``$or`` (or, if ``arrays``, of ``$iany`` over an ``$or``), else None."""
     if "$or" in expr:
         return list(expr["$or"])
-    if "$iany" in expr:
+    if "$iany" in expr and arrays:
         (array, test), = expr["$iany"].items()
         if "$or" in test:
             return [{"$iany": {array: branch}} for branch in test["$or"]]
     return None
 
 
-def split(expr: dict[str, Any]) -> list[dict[str, Any]]:
-    """Expressions within :data:`GROUP_LIMIT` whose OR is ``expr`` ($and distributed over its first $or)."""
-    if groups(expr) <= GROUP_LIMIT:
+def split(expr: dict[str, Any], max_branches: int | None = None) -> list[dict[str, Any]]:
+    """Expressions whose OR is ``expr``, each within :data:`GROUP_LIMIT` groups and ``max_branches`` branches.
+
+    ``$and`` is distributed over its first ``$or`` until each alternative fits.
+    """
+    too_many = max_branches is not None and branches(expr) > max_branches
+    if groups(expr) <= GROUP_LIMIT and not too_many:
         return [expr]
-    alternatives = _branches(expr)
+    arrays = not too_many  # an $iany over an $or is one branch: splitting it only helps the group limit
+    alternatives = _branches(expr, arrays)
     if alternatives is None:
         children = list(expr["$and"])
-        index = next(i for i, child in enumerate(children) if _branches(child) is not None)
+        index = next(i for i, child in enumerate(children) if _branches(child, arrays) is not None)
         alternatives = [_and([*children[:index], branch, *children[index + 1:]])  # type: ignore[misc]
-                        for branch in _branches(children[index]) or ()]
-    return [part for alternative in alternatives for part in split(alternative)]
+                        for branch in _branches(children[index], arrays) or ()]
+    return [part for alternative in alternatives for part in split(alternative, max_branches)]
 
 
 class EventSchema:
@@ -201,15 +222,14 @@ class EventSchema:
 
     # ----------------------------------------------------------- expressions
 
-    def expressions(self, condition: Condition) -> list[dict[str, Any]]:
-        """Bodies of durable ``m`` tests, each within durable's group limit, one of which holds iff ``condition`` does.
+    def expressions(self, condition: Condition, max_branches: int | None = None) -> list[dict[str, Any]]:
+        """Bodies of durable ``m`` tests, each within durable's limits, one of which holds iff ``condition`` does.
 
-        Each alternative keeps the event marker; compile each into its own durable
+        Each alternative keeps the event marker and has at most :data:`GROUP_LIMIT`
+        groups and ``max_branches`` DNF branches; compile each into its own durable
         rule and deduplicate what fires.
         """
-        marker = {MARKER: 1}
-        return [part if MARKER in part.get("$and", [part])[0] else {"$and": [marker, part]}
-                for part in split(self.expression(condition))]
+        return split(self.expression(condition), max_branches)
 
     def expression(self, condition: Condition) -> dict[str, Any]:
         """The body of a durable ``m`` test that holds exactly when ``condition`` holds (see :meth:`expressions`)."""
