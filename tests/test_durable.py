@@ -29,7 +29,14 @@ from xxrules._durable import (
     DurableRouter,
     _ThreadHost,
 )
-from xxrules._durable_compile import BRANCH_LIMIT, GROUP_LIMIT, MARKER, EventSchema, branches, groups
+from xxrules._durable_compile import (
+    BRANCH_LIMIT,
+    GROUP_LIMIT,
+    MARKER,
+    EventSchema,
+    branches,
+    groups,
+)
 from xxrules.cli import app
 
 from .conftest import MINI, ROOT
