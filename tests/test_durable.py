@@ -22,10 +22,10 @@ import pytest
 from typer.testing import CliRunner
 
 import xxrules
+from xxrules import EngineError
 from xxrules._durable import (
     SESSION,
     SHARD_SIZE,
-    DurableEngineError,
     DurableRouter,
     _ThreadHost,
 )
@@ -224,7 +224,7 @@ def test_a_disagreement_between_durable_and_the_evaluator_raises(mini):
     gas = next(i for i, c in enumerate(router.compiled) if c.rule.id == "item.gas")
     fumes = next(c for c in router.compiled if c.rule.id == "item.cooking_fumes")
     router.compiled[gas] = fumes  # durable still holds item.gas's expression at that position
-    with pytest.raises(DurableEngineError, match="durable fired rule item.cooking_fumes but it does not hold"):
+    with pytest.raises(EngineError, match="durable fired rule item.cooking_fumes but it does not hold"):
         router.fired(mini._matcher.facts(xxrules.Clue(id="c", text="燃气")))
 
 

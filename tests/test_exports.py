@@ -4,7 +4,7 @@ import xxrules
 
 PUBLIC = [
     "AssistingRef", "Clue", "ClueError", "Condition", "Decision", "Department", "DepartmentKind",
-    "DepartmentRef", "Explanation", "Flag", "Indicator", "ItemRef", "JurisdictionProfile", "Location", "Monitor",
+    "DepartmentRef", "EngineError", "Explanation", "Flag", "Indicator", "ItemRef", "JurisdictionProfile", "Location", "Monitor",
     "ObjectKind", "Region", "RiskWarning", "Rule", "RuleFile", "RuleIssue", "RuleSet", "RuleSetError", "Source",
     "Status", "SupervisedObject", "SupervisionItem", "WarningLevel", "XxrulesError", "load_ruleset", "normalize",
 ]

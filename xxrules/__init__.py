@@ -7,7 +7,7 @@
 'routed'
 """
 
-from .errors import ClueError, RuleIssue, RuleSetError, XxrulesError
+from .errors import ClueError, EngineError, RuleIssue, RuleSetError, XxrulesError
 from .models import (
     AssistingRef,
     Clue,
@@ -48,6 +48,7 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "DepartmentRef",
+    "EngineError",
     "Explanation",
     "Flag",
     "Indicator",

@@ -56,18 +56,14 @@ from ._durable_compile import BRANCH_LIMIT, EventSchema, branches
 from ._evaluate import evaluate
 from ._match import ClueFacts
 from ._names import Directory
-from .errors import XxrulesError
+from .errors import EngineError
 
-__all__ = ["SESSION", "SHARD_SIZE", "DurableEngineError", "DurableRouter"]
+__all__ = ["SESSION", "SHARD_SIZE", "DurableRouter"]
 
 SHARD_SIZE = 400  # rules per durable ruleset: 512 raise error 303 and 513+ hang in durable_rules 2.0.28
 SESSION = "0"  # the one session id: durable keeps at most 1,024 sessions per ruleset
 _NAMES = itertools.count()  # process-unique ruleset names: durable keeps global state by name
 _NAMES_LOCK = threading.Lock()
-
-
-class DurableEngineError(XxrulesError):
-    """The durable engine and the default evaluator disagree, or durable_rules failed."""
 
 
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]
@@ -108,7 +104,7 @@ class _ThreadHost:
             except durable_engine.MessageNotHandledException:
                 continue  # no rule of this shard holds; durable stored nothing
             except durable_rules_engine.error as exc:  # a durable limit this module failed to keep
-                raise DurableEngineError(f"durable_rules refused a clue in ruleset {name}: {exc}") from exc
+                raise EngineError(f"durable_rules refused a clue in ruleset {name}: {exc}") from exc
             self._retract(name, fact)
         return sorted(set(self.fired))  # OR-ed conditions fire once per matching branch
 
@@ -176,7 +172,7 @@ class DurableRouter:
     def fired(self, facts: ClueFacts) -> list[Fired]:
         """The rules that hold for ``facts``, in rule order, with the default evaluator's traces.
 
-        Raises :class:`DurableEngineError` if the evaluator finds that a rule durable
+        Raises :class:`EngineError` if the evaluator finds that a rule durable
         fired does not hold: a disagreement is a bug to report, never to paper over.
         """
         result = []
@@ -184,7 +180,7 @@ class DurableRouter:
             compiled = self.compiled[position]
             outcome = evaluate(compiled.rule.when, facts)
             if not outcome.held:
-                raise DurableEngineError(f"durable fired rule {compiled.rule.id} but it does not hold: "
+                raise EngineError(f"durable fired rule {compiled.rule.id} but it does not hold: "
                                          f"{outcome.traces[-1].test if outcome.traces else 'no trace'}")
             result.append(Fired.of(compiled, outcome))
         return result

@@ -4,7 +4,8 @@ Every error derives from one root and carries data, not just a message::
 
     XxrulesError
     ├── RuleSetError      a rule set could not be loaded; holds every RuleIssue found
-    └── ClueError         a clue could not be read (bad JSON, bad field)
+    ├── ClueError         a clue could not be read (bad JSON, bad field)
+    └── EngineError       a routing engine failed, or the two engines disagree (a bug to report)
 
 A :class:`RuleIssue` names the file, line, column, rule or item id and field path
 where it can, and a "did you mean" suggestion for misspelt names::
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "ISSUE_CODES",
     "ClueError",
+    "EngineError",
     "RuleIssue",
     "RuleSetError",
     "XxrulesError",
@@ -129,3 +131,7 @@ def did_you_mean(name: str, known: Iterable[str], cutoff: float = 0.4) -> str | 
     """
     matches = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=cutoff)
     return matches[0] if matches else None
+
+
+class EngineError(XxrulesError):
+    """The durable engine failed, or it and the default evaluator disagree on a rule: a bug, never papered over."""
