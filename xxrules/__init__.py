@@ -7,6 +7,7 @@
 'routed'
 """
 
+from ._text import normalize
 from .errors import ClueError, EngineError, RuleIssue, RuleSetError, XxrulesError
 from .models import (
     AssistingRef,
@@ -35,7 +36,6 @@ from .models import (
 )
 from .monitor import Monitor
 from .ruleset import RuleSet, load_ruleset
-from ._text import normalize
 
 __version__ = "0.1.0"
 

@@ -28,9 +28,9 @@ from ._durable import DurableRouter
 from ._evaluate import evaluate
 from ._io import read_jsonl
 from ._load import load_documents, merge_documents, shipped_rules
-from ._yaml import Document
 from ._match import Matcher, compile_condition
 from ._names import Directory
+from ._yaml import Document
 from .errors import ClueError
 from .models import (
     Clue,
