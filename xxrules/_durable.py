@@ -28,8 +28,11 @@ How each durable_rules 2.0.28 defect is handled (each pinned in
   every host gets process-unique names, and its rulesets are deleted when the
   host is garbage-collected;
 * ``matches`` misses alternatives (#89): keywords arrive as precomputed hits;
-* ``post_batch`` above 250 events loses actions: nothing is batched, one fact per
-  clue and shard;
+* ``post_batch`` returns before the actions of other sessions have run (STYLE.md
+  recorded lost actions above 250 events): nothing is batched, one fact per clue
+  and shard;
+* an event is consumed by the first rule that fires: clues are asserted as facts,
+  which every matching rule sees;
 * OR-ed conditions fire once per branch: fired rule ids are deduplicated;
 * a catch-all condition loops for ever (#288): every expression requires the
   clue marker, which the re-asserted session state never carries;
@@ -60,7 +63,7 @@ from .errors import EngineError
 
 __all__ = ["SESSION", "SHARD_SIZE", "DurableRouter"]
 
-SHARD_SIZE = 400  # rules per durable ruleset: 512 raise error 303 and 513+ hang in durable_rules 2.0.28
+SHARD_SIZE = 400  # rules per durable ruleset (BRANCH_LIMIT is stricter): with 512, durable's first assert hangs
 SESSION = "0"  # the one session id: durable keeps at most 1,024 sessions per ruleset
 _NAMES = itertools.count()  # process-unique ruleset names: durable keeps global state by name
 _NAMES_LOCK = threading.Lock()
@@ -70,7 +73,7 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
     """A durable host without its two background dispatch threads (routing is synchronous)."""
 
     def _run(self) -> None:
-        """durable starts two timer threads here that run pending actions; we run them in ``post``."""
+        """durable starts two timer threads here that run pending actions; ours run inside ``assert_fact``."""
 
 
 class _ThreadHost:
