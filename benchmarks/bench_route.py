@@ -3,11 +3,13 @@
 
 Run on demand from the checkout (it is not part of the test suite)::
 
-    python benchmarks/bench_route.py [--clues N] [--rules N] [--seed S] [--json]
+    python benchmarks/bench_route.py [--clues N] [--rules N] [--seed S] [--durable-clues N] [--json]
 
 It routes generated Chinese clues through the shipped rule pack and through a
 synthetic pack of ``--rules`` generated rules, and prints one table (or one JSON
-object with ``--json``). Progress goes to stderr. See benchmarks/README.md.
+object with ``--json``). On the first ``--durable-clues`` of those clues it also
+times both engines (``engine="default"`` and ``engine="durable"``) in the same run
+and reports their throughput ratio. Progress goes to stderr. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -128,6 +130,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                              "(default: 20000)")
     parser.add_argument("--pack", type=Path, default=None, metavar="PATH",
                         help="rule folder to use instead of the shipped pack (default: load_ruleset())")
+    parser.add_argument("--durable-clues", type=int, default=20_000, metavar="N",
+                        help="clues routed by both engines, default then durable, for their throughput ratio; "
+                             "0 skips the durable engine (default: 20000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--profile", choices=("shipped", "synthetic"), default=None,
                         help=f"instead of benchmarking, cProfile route_many over min(N, {PROFILE_CLUES}) clues "
@@ -418,6 +423,7 @@ class SetResult:
     route_cpu_s: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
     latency_us: dict[str, float] = field(default_factory=dict)
+    engines: dict[str, Any] = field(default_factory=dict)
 
     @property
     def clues_per_s(self) -> float:
@@ -474,6 +480,28 @@ def latency(ruleset: RuleSet, clues: list[Clue], count: int) -> dict[str, float]
     return {name: round(ns / 1000, 1) for name, ns in marks.items()}
 
 
+def engines(ruleset: RuleSet, clues: list[Clue]) -> dict[str, Any]:
+    """Both engines on the same clues in this run: durable build time, throughputs, their ratio, agreement.
+
+    The durable engine is built (JSON definitions, then this thread's durable host) by its first
+    route, timed separately. Decisions agree when status, lead, item and fired rules are equal.
+    """
+    start = time.perf_counter()
+    ruleset.route(clues[0], engine="durable")
+    build_s = time.perf_counter() - start
+    timed: dict[str, float] = {}
+    decided: dict[str, list[tuple[Any, ...]]] = {}
+    for engine in ("default", "durable"):
+        start = time.perf_counter()
+        decided[engine] = [(d.status, d.lead, d.item, d.rules) for d in ruleset.route_many(clues, engine=engine)]
+        timed[engine] = time.perf_counter() - start
+    rates = {engine: len(clues) / spent for engine, spent in timed.items()}
+    agree = sum(a == b for a, b in zip(decided["default"], decided["durable"], strict=True))
+    return {"clues": len(clues), "durable_build_s": round(build_s, 3),
+            "default_clues_per_s": round(rates["default"], 1), "durable_clues_per_s": round(rates["durable"], 1),
+            "ratio_default_over_durable": round(rates["default"] / rates["durable"], 2), "agree": agree}
+
+
 def bench_set(label: str, ruleset: RuleSet, load_s: float, args: argparse.Namespace,
               progress: Progress) -> SetResult:
     """Generate clues for ``ruleset``, then time throughput and latency."""
@@ -486,6 +514,11 @@ def bench_set(label: str, ruleset: RuleSet, load_s: float, args: argparse.Namesp
     result.route_s, result.route_cpu_s, result.statuses = throughput(ruleset, clues)
     progress(f"{label}: {result.clues_per_s:,.0f} clues/s; timing {args.latency:,} single routes")
     result.latency_us = latency(ruleset, clues, args.latency)
+    if args.durable_clues > 0:
+        progress(f"{label}: both engines over {min(args.durable_clues, len(clues)):,} clues")
+        result.engines = engines(ruleset, clues[:args.durable_clues])
+        progress(f"{label}: durable {result.engines['durable_clues_per_s']:,.0f} clues/s, "
+                 f"default/durable {result.engines['ratio_default_over_durable']}")
     return result
 
 
@@ -572,6 +605,14 @@ def table(report: dict[str, Any]) -> str:
              f"latency over {report['latency_clues']:,} single routes", "",
              f"rule sets: shipped = {report['pack']}; synthetic = {report['synthetic']['rules']:,} generated rules",
              "", f"{'':30} {'shipped':>24} {'synthetic':>24}"]
+    if a["engines"] and b["engines"]:
+        x, y = a["engines"], b["engines"]
+        rows += [("engines: clues (same for both)", f"{x['clues']:,}", f"{y['clues']:,}"),
+                 ("durable build, first route (s)", f"{x['durable_build_s']:.3f}", f"{y['durable_build_s']:.3f}"),
+                 ("default engine (clues/s)", f"{x['default_clues_per_s']:,.0f}", f"{y['default_clues_per_s']:,.0f}"),
+                 ("durable engine (clues/s)", f"{x['durable_clues_per_s']:,.0f}", f"{y['durable_clues_per_s']:,.0f}"),
+                 ("ratio default / durable", f"{x['ratio_default_over_durable']}", f"{y['ratio_default_over_durable']}"),
+                 ("decisions that agree", f"{x['agree']:,} / {x['clues']:,}", f"{y['agree']:,} / {y['clues']:,}")]
     lines += [f"{name:30} {left:>24} {right:>24}" for name, left, right in rows]
     lines += ["", f"statuses, shipped:   {_shares(a['statuses'])}", f"statuses, synthetic: {_shares(b['statuses'])}",
               f"throughput ratio shipped / synthetic: {report['throughput_ratio_shipped_over_synthetic']}",

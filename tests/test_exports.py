@@ -16,6 +16,8 @@ PUBLIC = [
     "add_working_days", "check_referral", "check_referral_lines", "working_days_between",
     # exporting and drawing the graph (issue 3)
     "ExportError", "MissingDependencyError", "MissingFontError", "write_graph",
+    # the durable engine and early warning (issue 4)
+    "EngineError", "Indicator", "Monitor", "RiskWarning", "WarningLevel",
 ]
 
 
@@ -30,7 +32,7 @@ def test_every_public_name_exists():
 
 def test_public_names_are_not_private_modules():
     public = {name for name in dir(xxrules) if not name.startswith("_")}
-    modules = {"cli", "errors", "graph", "models", "referral", "ruleset", "rulings"}
+    modules = {"cli", "errors", "graph", "models", "monitor", "referral", "ruleset", "rulings"}
     assert public - set(xxrules.__all__) - modules == set()
 
 

@@ -17,37 +17,7 @@ from xxrules import Status, normalize
 from xxrules._match import Matcher
 
 from .conftest import MINI
-
-CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
-KEYWORD_CHARS = "燃气液化罐煤味油烟办卡跑路退食堂学校饭菜补课培训废沣西新城马王街道"
-MINI_TEXTS = st.lists(st.sampled_from(list(KEYWORD_CHARS) + ["，", " ", "燃气", "油烟", "办卡", "沣西新城", "學校"]),
-                      max_size=30).map("".join)
-ANY_TEXT = st.one_of(
-    st.text(max_size=300),
-    st.just(""),
-    st.just("😀🔥💧" * 20),
-    st.just("\x00\x01\x07\u200b\ufeff\u202e"),
-    st.just("燃气" * 50_000),  # 100,000 characters
-    st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "Po"]), max_size=100),
-    MINI_TEXTS,
-)
-
-
-def clue_dicts(texts: st.SearchStrategy[str] = MINI_TEXTS) -> st.SearchStrategy[dict]:
-    return st.fixed_dictionaries(
-        {"id": st.text(min_size=1, max_size=8), "text": texts},
-        optional={
-            "source": st.sampled_from([s.value for s in xxrules.Source]),
-            "amount": st.floats(min_value=0, max_value=1e7, allow_nan=False),
-            "received_at": st.datetimes().map(lambda d: d.isoformat()),
-            "location": st.fixed_dictionaries({}, optional={"new_city": st.sampled_from(["沣西", "沣西新城", "泾河"]),
-                                                            "street": st.sampled_from(["马王", "马王街道"])}),
-            "object": st.fixed_dictionaries({}, optional={"kind": st.sampled_from(["school", "enterprise"]),
-                                                          "tags": st.lists(st.sampled_from(["学校", "餐饮"]))}),
-            "category": st.sampled_from(["演练", "投诉", "燃气"]),
-        },
-    )
-
+from .strategies import ANY_TEXT, CHINESE, clue_dicts
 
 # ---------------------------------------------------------------- file order
 

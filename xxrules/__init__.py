@@ -13,6 +13,7 @@ from ._workdays import add_working_days, working_days_between
 from .errors import (
     CaseClosureError,
     ClueError,
+    EngineError,
     ExportError,
     MissingDependencyError,
     MissingFontError,
@@ -37,6 +38,7 @@ from .models import (
     Explanation,
     Finding,
     Flag,
+    Indicator,
     ItemRef,
     JurisdictionProfile,
     LadderStep,
@@ -49,6 +51,7 @@ from .models import (
     ReferredClue,
     Region,
     Resolution,
+    RiskWarning,
     Rule,
     RuleFile,
     RulingRecord,
@@ -61,7 +64,9 @@ from .models import (
     Transfer,
     TriggerHit,
     Verdict,
+    WarningLevel,
 )
+from .monitor import Monitor
 from .referral import check_referral, check_referral_lines
 from .ruleset import RuleSet, load_ruleset
 from .rulings import record_ruling, write_ruling
@@ -83,10 +88,12 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "DepartmentRef",
+    "EngineError",
     "Explanation",
     "ExportError",
     "Finding",
     "Flag",
+    "Indicator",
     "ItemRef",
     "JurisdictionProfile",
     "LadderStep",
@@ -94,6 +101,7 @@ __all__ = [
     "Measure",
     "MissingDependencyError",
     "MissingFontError",
+    "Monitor",
     "Notice",
     "ObjectKind",
     "ReferralPolicy",
@@ -101,6 +109,7 @@ __all__ = [
     "ReferredClue",
     "Region",
     "Resolution",
+    "RiskWarning",
     "Rule",
     "RuleFile",
     "RuleIssue",
@@ -116,6 +125,7 @@ __all__ = [
     "Transfer",
     "TriggerHit",
     "Verdict",
+    "WarningLevel",
     "XxrulesError",
     "add_working_days",
     "check_referral",

@@ -116,7 +116,7 @@ def _field_loc(field: str) -> tuple[str | int, ...]:
 
 
 def _check_duplicates(checker: _Checker) -> None:
-    for section in ("roles", "departments", "regions", "fields", "items", "rules", "criminal_triggers"):
+    for section in ("roles", "departments", "regions", "fields", "items", "rules", "criminal_triggers", "warnings"):
         seen: dict[str, SourcePosition] = {}
         for model, position, _ in checker.loaded.entries[section]:
             key = str(getattr(model, "id", None) or getattr(model, "name", ""))
@@ -240,7 +240,7 @@ _LIST_FIELDS = ("source", "object_kind", "region", "category", "all_of", "any_of
 
 def _resolve_condition(checker: _Checker, cond: Condition, rule: BaseModel, path: str,
                        section: str = "rules") -> Condition:
-    """Check one condition tree of ``rule`` (an entry of ``section``) and resolve its region names."""
+    """``cond`` of ``rule`` (an entry of ``section``: a rule, or an indicator's ``when``) checked and resolved."""
     if not cond.model_fields_set - {"not_"} and cond.not_ is None:
         checker.report("XR107", "condition has no tests", section, rule, path)
     for name in _LIST_FIELDS:
@@ -259,12 +259,10 @@ def _resolve_condition(checker: _Checker, cond: Condition, rule: BaseModel, path
     return cond.model_copy(update=_resolved_children(checker, cond, rule, path, section))
 
 
-def _resolved_children(checker: _Checker, cond: Condition, rule: BaseModel, path: str,
-                       section: str) -> dict[str, Any]:
+def _resolved_children(checker: _Checker, cond: Condition, rule: BaseModel, path: str, section: str) -> dict[str, Any]:
     update: dict[str, Any] = {}
     if cond.region:
-        update["region"] = tuple(checker.region(n, section, rule, f"{path}.region.{i}")
-                                 for i, n in enumerate(cond.region))
+        update["region"] = tuple(checker.region(n, section, rule, f"{path}.region.{i}") for i, n in enumerate(cond.region))
     for name in ("all_of", "any_of"):
         children = getattr(cond, name)
         if children:
@@ -347,6 +345,10 @@ def resolve(loaded: Loaded) -> RuleFile:
     fields = tuple(_resolve_field(checker, entry) for entry in checker.spec.fields)
     triggers = tuple(_resolve_trigger(checker, trigger) for trigger in checker.spec.criminal_triggers)
     police = _check_police(checker)
+    # imported late: _check_warnings builds on this module's checks
+    from ._check_warnings import resolve_indicators
+
+    warnings = resolve_indicators(checker)
     if checker.issues:
         raise RuleSetError(sorted(checker.issues, key=_issue_order))
     jurisdiction = checker.spec.jurisdiction
@@ -358,7 +360,7 @@ def resolve(loaded: Loaded) -> RuleFile:
                         for d in checker.spec.departments)
     return checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules,
                                            "departments": departments, "fields": fields,
-                                           "criminal_triggers": triggers})
+                                           "criminal_triggers": triggers, "warnings": warnings})
 
 
 def _check_police(checker: _Checker) -> str:

@@ -27,6 +27,7 @@ from .errors import RuleIssue, RuleSetError, did_you_mean
 from .models import (
     CriminalTrigger,
     Department,
+    Indicator,
     Jurisdiction,
     Region,
     Role,
@@ -47,6 +48,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "items": SupervisionItem,
     "rules": Rule,
     "criminal_triggers": CriminalTrigger,
+    "warnings": Indicator,
 }
 _SUFFIXES = (".yaml", ".yml")
 

@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from . import __version__
-from ._io import decision_row, write_csv, write_jsonl
-from .errors import ExportError, RuleSetError
+from ._io import decision_row, read_jsonl, write_csv, write_jsonl
+from .errors import ClueError, ExportError, RuleSetError
 from .graph import jurisdiction_graph, write_graph
 from .models import (
     CriminalReferral,
@@ -32,7 +32,9 @@ from .models import (
     RuleFile,
     Status,
     Verdict,
+    WarningLevel,
 )
+from .monitor import Monitor
 from .referral import check_referral_lines
 from .ruleset import RuleSet, load_ruleset
 
@@ -50,6 +52,18 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", "-r", help="Rule folder or file (default: the shipped Xixian pack).", show_default=False),
+]
+
+
+class Engine(StrEnum):
+    default = "default"
+    durable = "durable"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option("--engine", "-e", help="Routing engine: 'default', or 'durable' (the same rules on durable_rules; "
+                 "the same decisions, but explanations list only the rules that fired, not those that failed)."),
 ]
 
 
@@ -99,24 +113,25 @@ def route(
     rules: RulesOption = None,
     fmt: Annotated[RouteFormat, typer.Option("--format", "-f", help="Output format.")] = RouteFormat.jsonl,
     explain: Annotated[bool, typer.Option("--explain", help="jsonl: include each decision's explanation.")] = False,
+    engine: EngineOption = Engine.default,
 ) -> None:
     """Route clues and print one decision per clue, in input order.
 
     jsonl lines carry clue_id, status, lead, assisting, item, rules, flags and reason.
     A malformed line gives an 'invalid' decision naming the line; the run goes on.
-    A summary goes to stderr. Exit 1 if any line was invalid.
+    A summary goes to stderr (naming the engine when it is not the default). Exit 1 if any line was invalid.
     """
     ruleset = _load(rules)
     counts: Counter[str] = Counter()
     stream = _open_input(file)
-    decisions = _counted(ruleset.route_lines(stream), counts)
+    decisions = _counted(ruleset.route_lines(stream, engine=engine.value), counts)
     if fmt is RouteFormat.jsonl:
         write_jsonl(decisions, sys.stdout, explain)
     elif fmt is RouteFormat.csv:
         write_csv(decisions, sys.stdout)
     else:
         Console(highlight=False).print(_decision_table(list(decisions)))
-    _summary(counts, ruleset)
+    _summary(counts, ruleset, engine)
     raise typer.Exit(1 if counts[Status.invalid.value] else 0)
 
 
@@ -138,9 +153,45 @@ def _decision_table(decisions: list[Decision]) -> Table:
     return table
 
 
-def _summary(counts: Counter[str], ruleset: RuleSet) -> None:
+def _summary(counts: Counter[str], ruleset: RuleSet, engine: Engine = Engine.default) -> None:
     parts = " · ".join(f"{status.value} {counts[status.value]}" for status in Status)
-    err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint})")
+    by = "" if engine is Engine.default else f", engine {engine.value}"
+    err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint}{by})")
+
+
+@app.command()
+def watch(
+    file: Annotated[str, typer.Argument(help="JSON Lines of clues in received_at order; '-' reads standard input.")] = "-",
+    rules: RulesOption = None,
+) -> None:
+    """Watch clues for risk warnings and print one JSON line per warning, as it fires.
+
+    Lines carry indicator, name, level, group, clue_ids, departments, first_at, last_at and plan.
+    A line that is not a valid clue, has no received_at or is earlier than the clues before it
+    is reported on stderr with its line number and skipped. A summary goes to stderr.
+    Exit 1 if any line was skipped.
+    """
+    ruleset = _load(rules)
+    monitor = Monitor(ruleset)
+    counts: Counter[str] = Counter()
+    for number, value in read_jsonl(_open_input(file)):
+        try:
+            if isinstance(value, ClueError):
+                raise value
+            warnings = monitor.push(value)
+        except ClueError as exc:
+            counts["skipped"] += 1
+            err.print(escape(str(exc) if exc.line is not None else f"line {number}: {exc}"))
+            continue
+        counts["clues"] += 1
+        for warning in warnings:
+            counts[warning.level.value] += 1
+            print(json.dumps(warning.summary(), ensure_ascii=False, separators=(",", ":")), flush=True)
+    levels = " · ".join(f"{level.value} {counts[level.value]}" for level in WarningLevel)
+    total = sum(counts[level.value] for level in WarningLevel)
+    err.print(f"{counts['clues']} clues watched, {counts['skipped']} skipped: "
+              f"{total} warning{'' if total == 1 else 's'} ({levels})  (rules {ruleset.version} {ruleset.fingerprint})")
+    raise typer.Exit(1 if counts["skipped"] else 0)
 
 
 @app.command()
@@ -148,18 +199,25 @@ def explain(
     clue: Annotated[str, typer.Argument(help="Clue text, or one clue as a JSON object.")],
     rules: RulesOption = None,
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="Output format.")] = ExplainFormat.text,
+    engine: EngineOption = Engine.default,
 ) -> None:
-    """Route one clue and show why: rules that fired, conditions that held, keywords and where they matched."""
+    """Route one clue and show why: rules that fired, conditions that held, keywords and where they matched.
+
+    With --engine durable the rules that failed are not listed (durable reports only what fired).
+    """
     ruleset = _load(rules)
     if clue.lstrip().startswith("{"):
-        decisions = list(ruleset.route_lines([clue]))
+        decisions = list(ruleset.route_lines([clue], engine=engine.value))
         decision = decisions[0] if decisions else _fail("empty clue")
     else:
-        decision = ruleset.route({"id": "cli", "text": clue})
+        decision = ruleset.route({"id": "cli", "text": clue}, engine=engine.value)
     if fmt is ExplainFormat.json:
         print(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        Console(highlight=False).print(_explain_tree(decision, _labeller(ruleset)))
+        tree = _explain_tree(decision, _labeller(ruleset))
+        if engine is not Engine.default:
+            tree.add(f"engine: {engine.value} (rules that failed are not listed)")
+        Console(highlight=False).print(tree)
     raise typer.Exit(1 if decision.status is Status.invalid else 0)
 
 

@@ -6,6 +6,7 @@ Every error derives from one root and carries data, not just a message::
     ├── RuleSetError      a rule set could not be loaded; holds every RuleIssue found
     ├── ClueError         a clue could not be read (bad JSON, bad field)
     ├── CaseClosureError  a case may not be closed that way (以罚代刑 refused)
+    ├── EngineError       a routing engine failed, or the two engines disagree (a bug to report)
     └── ExportError       the jurisdiction graph could not be exported or drawn
         ├── MissingDependencyError  an optional library (matplotlib, pydot) is not installed
         └── MissingFontError        no installed font can draw the Chinese labels
@@ -28,6 +29,7 @@ __all__ = [
     "ISSUE_CODES",
     "CaseClosureError",
     "ClueError",
+    "EngineError",
     "ExportError",
     "MissingDependencyError",
     "MissingFontError",
@@ -58,6 +60,9 @@ ISSUE_CODES: dict[str, str] = {
     "XR116": "name or alias claimed twice",
     "XR117": "department repeated, or the lead also listed as assisting",
     "XR118": "unknown supervision field",
+    "XR130": "warning window is not a whole number of hours or days in range",
+    "XR131": "warning threshold can never be reached",
+    "XR133": "grouping key or pushed-to department repeated",
 }
 
 
@@ -155,3 +160,7 @@ class CaseClosureError(XxrulesError):
         self.clue_id = clue_id
         self.reason = reason
         super().__init__(f"case {clue_id}: {reason}")
+
+
+class EngineError(XxrulesError):
+    """The durable engine failed, or it and the default evaluator disagree on a rule: a bug, never papered over."""

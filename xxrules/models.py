@@ -672,6 +672,89 @@ class CaseClosure(_Frozen):
     note: str = ""
 
 
+# ------------------------------------------------------------------ early warning
+
+
+class WarningLevel(StrEnum):
+    """How serious a risk warning is (预警等级), least to most."""
+
+    blue = "blue"
+    yellow = "yellow"
+    orange = "orange"
+    red = "red"
+
+
+#: What an indicator groups clues by: the object's credit code, its name, the credit code
+#: else the name (``object``), the address, the most specific region, the routed item.
+GroupKey = Literal["credit_code", "object_name", "object", "address", "region", "item"]
+
+
+class Threshold(_Frozen):
+    """When a group's clues within one window raise a warning: exactly one measure, at least 1."""
+
+    count: StrictInt | None = Field(default=None, ge=1)
+    distinct_sources: StrictInt | None = Field(default=None, ge=1)
+    distinct_items: StrictInt | None = Field(default=None, ge=1)
+    distinct_domains: StrictInt | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> Threshold:
+        if len(self.model_fields_set) != 1:
+            raise ValueError("a threshold names exactly one of count, distinct_sources, distinct_items, "
+                             "distinct_domains")
+        return self
+
+    def measure(self) -> tuple[str, int]:
+        """(measure name, value), e.g. ("count", 5)."""
+        name = next(iter(self.model_fields_set))
+        return name, int(getattr(self, name))
+
+
+class Indicator(_Frozen):
+    """A risk warning indicator (预警指标): which clues count, grouped how, over which window, how many.
+
+    ``when`` uses the routing condition language; ``item`` and ``domain`` test the clue's
+    routing decision (route-then-warn). ``window`` is a whole number of hours or days
+    (``24h``, ``7d``) on the clues' own ``received_at``. ``push_to`` names departments like
+    items do, or ``lead`` for the routed lead of the clues that triggered the warning.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    level: WarningLevel
+    when: Condition | None = None
+    item: tuple[str, ...] | None = None
+    domain: tuple[str, ...] | None = None
+    group_by: tuple[GroupKey, ...] = Field(min_length=1)
+    window: str
+    threshold: Threshold
+    push_to: tuple[str, ...] = Field(min_length=1)
+    plan: str = Field(min_length=1)
+    note: str = ""
+
+
+class RiskWarning(_Frozen):
+    """A risk warning (the issue's "Warning"; named so the builtin ``Warning`` is not shadowed)."""
+
+    indicator: str
+    name: str
+    level: WarningLevel
+    group: dict[str, str]
+    clue_ids: tuple[str, ...]
+    departments: tuple[DepartmentRef, ...]
+    first_at: datetime
+    last_at: datetime
+    plan: str
+
+    def __repr__(self) -> str:
+        return (f"<RiskWarning {self.indicator!r} level={self.level.value!r} group={self.group!r} "
+                f"clues={len(self.clue_ids)}>")
+
+    def summary(self) -> dict[str, Any]:
+        """The fields of the ``watch`` JSON Lines contract."""
+        return self.model_dump(mode="json")
+
+
 # ------------------------------------------------------------------------ rule files
 
 
@@ -690,3 +773,4 @@ class RuleFile(_Frozen):
     items: tuple[SupervisionItem, ...] = ()
     rules: tuple[Rule, ...] = ()
     criminal_triggers: tuple[CriminalTrigger, ...] = ()
+    warnings: tuple[Indicator, ...] = ()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources.abc import Traversable
 from os import PathLike
@@ -25,6 +26,7 @@ from ruamel.yaml import YAML
 from ._check import item_rule, resolve
 from ._criminal import Triggers
 from ._decide import CompiledRule, Context, Fired, decide, department_refs
+from ._durable import DurableRouter
 from ._evaluate import evaluate
 from ._io import read_jsonl
 from ._ladder import Ladder
@@ -38,6 +40,7 @@ from .models import (
     Clue,
     ClueErrorInfo,
     Decision,
+    Indicator,
     JurisdictionProfile,
     LostRule,
     Resolution,
@@ -52,6 +55,7 @@ from .models import (
 __all__ = ["RuleSet", "load_ruleset"]
 
 ClueInput = Clue | Mapping[str, Any]
+ENGINES = ("default", "durable")  # see README "Two engines"
 
 
 def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleSet:
@@ -108,6 +112,7 @@ class RuleSet:
         self.directory = Directory(self.profile)
         self.items: dict[str, SupervisionItem] = {item.id: item for item in spec.items}
         self.rules: tuple[Rule, ...] = tuple(sorted(self._all_rules(), key=lambda r: r.id))
+        self.indicators: tuple[Indicator, ...] = spec.warnings  # checked warning indicators, sorted by id
         self._compiled = [self._compile(rule) for rule in self.rules]
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
         self._graph: Graph = build_graph(spec, self.directory.territorial_unit)
@@ -118,6 +123,13 @@ class RuleSet:
         self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
         self._matcher = Matcher([c.rule for c in self._compiled], self.directory, self._triggers.conditions())
         self._context = Context(self.directory, ref, office, self.items.values(), self._ladder)
+        self._durable: DurableRouter | None = None  # built on first use; never pickled
+        self._durable_lock = threading.Lock()
+
+    @property
+    def item_fields(self) -> Mapping[str, str | None]:
+        """Item id → the id of the supervision field it lies in (its ``domain``)."""
+        return self._ladder.item_field
 
     @property
     def graph(self) -> Graph:
@@ -230,19 +242,24 @@ class RuleSet:
 
     # ------------------------------------------------------------------- routing
 
-    def route(self, clue: ClueInput) -> Decision:
+    def route(self, clue: ClueInput, engine: str = "default") -> Decision:
         """Decide who handles ``clue`` (a :class:`Clue` or a dict in the clue JSON shape).
 
         A dict that is not a valid clue gives an ``invalid`` decision carrying the error;
-        routing itself never raises for any text.
+        routing itself never raises for any text. ``engine="durable"`` decides which rules
+        hold with durable_rules instead: the same decision, without the failed rules in
+        the explanation's ``lost`` (README "Two engines").
         """
-        return self._route_one(clue)
+        return self._route_one(clue, engine=_engine(engine))
 
-    def _route_one(self, clue: ClueInput, line: int | None = None) -> Decision:
+    def _route_one(self, clue: ClueInput, line: int | None = None, engine: str = "default") -> Decision:
         parsed = clue if isinstance(clue, Clue) else self._parse(clue, line)
         if isinstance(parsed, Decision):
             return parsed
         facts = self._matcher.facts(parsed)
+        if engine == "durable":
+            decision = decide(parsed.id, facts, self._durable_router().fired(facts), [], self._context)
+            return self._triggers.apply(decision, facts, parsed.received_at)
         fired: list[Fired] = []
         failed: list[LostRule] = []
         for position in self._matcher.candidates(facts):
@@ -257,22 +274,33 @@ class RuleSet:
         decision = decide(parsed.id, facts, fired, failed, self._context)
         return self._triggers.apply(decision, facts, parsed.received_at)
 
-    def route_many(self, clues: Iterable[ClueInput]) -> Iterator[Decision]:
-        """Route clues lazily, in input order; invalid ones yield ``invalid`` decisions."""
-        for clue in clues:
-            yield self.route(clue)
+    def _durable_router(self) -> DurableRouter:
+        """The durable_rules engine, compiled on first use (it holds JSON definitions; hosts are per thread)."""
+        if self._durable is None:
+            with self._durable_lock:
+                if self._durable is None:
+                    self._durable = DurableRouter(self._compiled, self.directory, self.fingerprint[7:])
+        return self._durable
 
-    def route_lines(self, lines: Iterable[str]) -> Iterator[Decision]:
+    def route_many(self, clues: Iterable[ClueInput], engine: str = "default") -> Iterator[Decision]:
+        """Route clues lazily, in input order; invalid ones yield ``invalid`` decisions."""
+        engine = _engine(engine)  # checked now, not at the first clue
+        return (self._route_one(clue, engine=engine) for clue in clues)
+
+    def route_lines(self, lines: Iterable[str], engine: str = "default") -> Iterator[Decision]:
         """Route JSON Lines (a file, ``sys.stdin``, a list of strings) lazily, in order.
 
         Blank lines are skipped; a line that is not a valid clue yields an ``invalid``
         decision whose error names the line number, and the stream goes on.
         """
+        return self._route_lines(lines, _engine(engine))
+
+    def _route_lines(self, lines: Iterable[str], engine: str) -> Iterator[Decision]:
         for number, value in read_jsonl(lines):
             if isinstance(value, ClueError):
                 yield self.invalid(f"line-{number}", value)
             else:
-                yield self._route_one(value, line=number)
+                yield self._route_one(value, line=number, engine=engine)
 
     def invalid(self, clue_id: str, error: ClueError) -> Decision:
         """The ``invalid`` decision for a clue that could not be read."""
@@ -307,3 +335,8 @@ def _decision_items(decision: Decision | None) -> Iterator[tuple[str | None, flo
     for item in (decision.item, *(c.item for c in decision.candidates)):
         if item is not None:
             yield item.id, 1.0
+def _engine(name: str) -> str:
+    """``name`` if it is a known engine, else a ValueError listing the engines."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; engines: {', '.join(ENGINES)}")
+    return name
