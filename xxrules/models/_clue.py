@@ -1,0 +1,67 @@
+"""What other systems send: a clue, its place, its object, and its transfer history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import (
+    Field,
+)
+
+from ._base import ObjectKind, Source, _Frozen
+
+# ---------------------------------------------------------------------------- input
+
+
+class Location(_Frozen):
+    """Where the problem is. ``new_city`` and ``street`` accept names or aliases."""
+
+    new_city: str | None = None
+    street: str | None = None
+    address: str | None = None
+
+
+class SupervisedObject(_Frozen):
+    """The supervision object the clue is about."""
+
+    kind: ObjectKind | None = None
+    name: str | None = None
+    credit_code: str | None = None
+    tags: tuple[str, ...] = ()
+    credit_class: Literal["A", "B", "C", "D"] | None = None
+
+
+class Clue(_Frozen):
+    """A problem clue: a hotline ticket, an inspection finding, a media report …"""
+
+    id: str = Field(min_length=1)
+    text: str
+    source: Source | None = None
+    received_at: datetime | None = None
+    location: Location | None = None
+    object: SupervisedObject | None = None
+    category: str | None = None
+    amount: float | None = Field(default=None, allow_inf_nan=False)
+    attrs: dict[str, Any] = Field(default_factory=dict)
+
+
+class Transfer(_Frozen):
+    """One hand-over of a clue between departments (线索移送), named by id, name or alias."""
+
+    from_: str = Field(alias="from", min_length=1)
+    to: str = Field(min_length=1)
+    at: datetime
+    reason: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+class ReferredClue(Clue):
+    """A clue with its transfer history, as ``xxrules refer`` reads it.
+
+    ``found_by`` names the department whose inspection found the clue, if any: when
+    the matter is not its own it must notify (告知) the competent department.
+    """
+
+    transfers: tuple[Transfer, ...] = ()
+    found_by: str | None = None
