@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ._load import Loaded
+from ._match import local_time
 from ._names import Directory, FieldIndex
 from ._text import normalize
 from .errors import RuleIssue, RuleSetError, did_you_mean
@@ -230,7 +231,8 @@ def _range_is_empty(bounds: NumberRange) -> bool:
 
 
 def _time_is_empty(times: TimeRange) -> bool:
-    if times.after and times.before and times.after >= times.before:
+    """An empty interval (naive bounds are China time, as when clues are judged) or an empty hour window."""
+    if times.after and times.before and local_time(times.after) >= local_time(times.before):
         return True
     return bool(times.hours and times.hours.start == times.hours.end)
 
