@@ -309,6 +309,43 @@ def test_criminal_deadlines_are_copied_from_the_decision(shipped):
 # -------------------------------------------------------------- graph helpers
 
 
+# ------------------------------------------------------------- review regressions
+
+
+def test_a_loop_away_from_the_first_sender_in_a_broken_chain_is_found_not_a_crash(shipped):
+    row = clue(t("住建局", "应急管理局", "2024-05-06T10:00:00+08:00"),
+               t("市场监管局", "消防救援支队", "2024-05-06T11:00:00+08:00"),
+               t("消防救援支队", "市场监管局", "2024-05-06T12:00:00+08:00"))
+    report = check_referral(shipped, row)
+    assert report.verdict is Verdict.loop
+    assert any(f.verdict is Verdict.not_allowed for f in report.findings)  # the broken chain is still reported
+
+
+def test_not_allowed_blames_the_sender_of_the_earliest_bad_transfer(shipped):
+    row = clue(t("住建局", "教育体育局", "2024-05-06T10:00:00+08:00"),  # not competent
+               t("教育体育局", "应急管理局", "2024-05-06T11:00:00+08:00"),
+               t("应急管理局", "消防救援支队", "2024-05-06T10:30:00+08:00"))  # time goes back
+    report = check_referral(shipped, row)
+    assert report.verdict is Verdict.not_allowed
+    assert report.responsible.name == "住房和城乡建设局"
+    assert [f.transfer for f in report.findings] == sorted(f.transfer for f in report.findings)
+
+
+def test_a_finder_handing_over_within_the_transfer_window_is_not_a_late_return(shipped):
+    row = clue(t("市场监管局", "住建局", "2024-05-08T10:00:00+08:00"), found_by="市场监管局")
+    report = check_referral(shipped, row)  # 2 working days: within the 3-day transfer window, over the 1-day return
+    assert report.verdict is Verdict.ok
+    late = clue(t("市场监管局", "住建局", "2024-05-10T10:00:00+08:00"), found_by="市场监管局")
+    assert check_referral(shipped, late).verdict is Verdict.late_return
+
+
+def test_the_task_force_office_host_is_not_competent_for_a_routed_clue_it_does_not_handle(shipped):
+    lamp = "小区门口路灯坏了好几天，晚上黑漆漆的"  # routed to 城管 alone; 市场监管 hosts the task-force office
+    report = check_referral(shipped, clue(t("城管局", "市场监管局", "2024-05-06T10:00:00+08:00"), text=lamp))
+    assert report.decision.status.value == "routed"
+    assert report.verdict is Verdict.not_allowed
+
+
 def test_graph_helpers(shipped):
     transfers = ReferredClue.model_validate(clue(t("housing_construction", "emergency", "2024-05-06T10:00:00"),
                                                  t("emergency", "market_regulation", "2024-05-06T11:00:00"),

@@ -6,15 +6,16 @@ at a time) against the routing decision, the jurisdiction graph and the rule set
 
 * allowed: the receiver is competent: the decision's lead, assisting departments,
   dispute candidates, the ladder's lead, provisional and escalation departments, the
-  police when the clue is flagged for criminal referral, the task-force office, and
-  for a disputed or unmatched clue the departments that arbitrate disputes. Pushing a
+  police when the clue is flagged for criminal referral, and for a disputed or
+  unmatched clue the task-force office and the departments that arbitrate. Pushing a
   matter down to a new-city or street unit that the decision gives no role is
   refused (事项不得下推街镇);
 * the chain holds together: each ``from`` is the previous ``to``, times never go back;
 * the return window: a holder that passes the clue on more than ``return window``
   working days after receiving it becomes first-responsible (首办负责). The first
   holder received it at ``received_at``; without it that window is not checked (a
-  note says so). A criminal referral to the police is not a return and is exempt;
+  note says so). A criminal referral to the police is not a return and is exempt; the
+  finder's own first hand-over (``found_by``) has the transfer window instead;
 * no ping-pong: any cycle in the transfer graph (A→B→A, A→B→C→A …) is a loop, sent
   up the dispute ladder (:meth:`RuleSet.settle`) with the departments on it;
 * at most ``max_hops`` transfers, after which the task-force office steps in;
@@ -225,8 +226,8 @@ def _check(ruleset: RuleSet, clue: ReferredClue) -> ReferralReport:
     decision = ruleset.route(clue)
     case = _case(ruleset, clue, decision)
     notes: list[str] = []
-    problems = [*_chain_problems(case), *_competence_problems(ruleset.graph, case),
-                *_window_problems(case, notes), *_hop_problems(case)]
+    problems = sorted([*_chain_problems(case), *_competence_problems(ruleset.graph, case),
+                       *_window_problems(case, notes), *_hop_problems(case)], key=_in_transfer_order)
     R = referral_chain(ruleset.graph, clue.transfers)
     resolution = ruleset.settle(loop_departments(R), decision) if has_loop(R) else None
     if resolution is not None:
@@ -241,6 +242,11 @@ def _check(ruleset: RuleSet, clue: ReferredClue) -> ReferralReport:
         findings=tuple(Finding(verdict=p.verdict, transfer=p.transfer, message=p.message) for p in problems),
         chain=tuple(names.ref(d) for d in _chain(case)), competent=tuple(names.ref(d) for d in case.competent),
         resolution=resolution, notes=tuple(dict.fromkeys(notes)), decision=decision)
+
+
+def _in_transfer_order(problem: _Problem) -> int:
+    """Findings read in the order of the transfers they concern ("the first bad transfer" is the earliest)."""
+    return problem.transfer if problem.transfer is not None else -1
 
 
 def _case(ruleset: RuleSet, clue: ReferredClue, decision: Decision) -> _Case:
@@ -260,7 +266,9 @@ def _competent(ruleset: RuleSet, decision: Decision, police: str | None, office:
         refs += [resolution.lead, *resolution.provisional, *resolution.escalate_to]
     if decision.referral is not None:
         refs.append(decision.referral.to)
-    ids = [ref.id for ref in refs if ref is not None] + ([police] if police else []) + [office]
+    ids = [ref.id for ref in refs if ref is not None] + ([police] if police else [])
+    if decision.status in (Status.disputed, Status.unmatched):
+        ids.append(office)  # the task-force office coordinates clues nobody, or everybody, owns
     if decision.status in (Status.disputed, Status.unmatched) or decision.candidates:
         disputants = sorted({c.lead.id for c in decision.candidates})
         for rung in (Rung.approval_and_regulators, Rung.establishment_and_justice):
@@ -306,10 +314,10 @@ def _competence_problems(G: nx.MultiDiGraph[str], case: _Case) -> Iterator[_Prob
 
 def _window_problems(case: _Case, notes: list[str]) -> Iterator[_Problem]:
     """Holders that passed the clue on after the return window: each becomes first-responsible."""
-    window = case.policy.return_window_working_days
     received = case.clue.received_at
     for index, t in enumerate(case.transfers):
         since = case.transfers[index - 1].at if index else received
+        window = _window(case, index, t)
         if since is None:
             notes.append("no received_at: the first holder's return window was not checked")
             continue
@@ -324,6 +332,13 @@ def _window_problems(case: _Case, notes: list[str]) -> Iterator[_Problem]:
                            t.from_)
 
 
+def _window(case: _Case, index: int, transfer: Transfer) -> int:
+    """The finder's own hand-over (告知, 线索移送) has the transfer window; every later pass is a return."""
+    if index == 0 and case.clue.found_by is not None and transfer.from_ == case.clue.found_by:
+        return case.policy.transfer_window_working_days
+    return case.policy.return_window_working_days
+
+
 def _arrow(case: _Case, transfer: Transfer) -> str:
     return f"{case.name(transfer.from_)} → {case.name(transfer.to)}"
 
@@ -336,13 +351,20 @@ def _hop_problems(case: _Case) -> Iterator[_Problem]:
 
 
 def _loop_problem(R: nx.MultiDiGraph[str], case: _Case, resolution: Resolution) -> _Problem:
-    start = node("dept", case.transfers[0].from_)
-    cycle = nx.find_cycle(R, source=start) if start in R else nx.find_cycle(R)
+    cycle = _first_cycle(R, node("dept", case.transfers[0].from_))
     path = " → ".join(case.name(department_of(u)) for u, _, _ in [*cycle, (cycle[-1][1], None, None)])
     where = ", ".join(f"transfers[{key}]" for _, _, key in cycle)
     outcome = (f"settled at {resolution.rung.value}: {resolution.lead.name} leads" if resolution.settled
                and resolution.lead else f"escalated to {resolution.rung.value}")
     return _Problem(Verdict.loop, cycle[0][2], f"ping-pong {path} ({where}); {outcome}")
+
+
+def _first_cycle(R: nx.MultiDiGraph[str], start: str) -> list[tuple[str, str, int]]:
+    """A cycle of the transfer graph, reached from ``start`` when one is (a broken chain may hold it elsewhere)."""
+    try:
+        return list(nx.find_cycle(R, source=start))
+    except nx.NetworkXNoCycle:
+        return list(nx.find_cycle(R))
 
 
 def _who(case: _Case, verdict: Verdict, problems: list[_Problem],
