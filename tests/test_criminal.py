@@ -18,7 +18,7 @@ TRIGGERED = [
     ("illegal-fundraising", "小区门口有个理财公司保本高息拉老人投钱，就是非法集资", None),
     ("prepaid-absconding", "健身房老板卷款跑路了，我们三十多个会员的卡钱都没了", 50000),
     ("wage-refusal", "工地老板拖欠我们工资，现在人跑路了电话也失联，一共欠八万", 80000),
-    ("illegal-oil-trade", "村口有人用油罐车无证卖散装柴油，一个月卖了好几十万", 300000),
+    ("illegal-oil-trade", "村口加油点无证卖散装柴油，一个月卖了好几十万", 300000),
     ("pollution-crime", "工厂私设暗管往河里偷排污水，河水都变黑了", None),
     ("violent-resistance", "执法人员检查时店主暴力抗法，打伤执法人员", None),
     ("casualties", "小区燃气爆炸，死了人，楼都塌了一半", None),
@@ -56,6 +56,21 @@ def test_statutory_deadlines_chain_from_the_clue_receipt(shipped):
     assert deadlines["transfer_to_police"].due == datetime(2024, 10, 2, 23, 59, 59, tzinfo=CHINA)
     assert deadlines["police_decision"].due == datetime(2024, 10, 5, 23, 59, 59, tzinfo=CHINA)
     assert "310号" in deadlines["decide_transfer"].basis
+
+
+@pytest.mark.parametrize("received", ["2024-09-28T05:00:00-05:00", "2024-09-28T18:00:00"])
+def test_deadlines_run_in_china_time_whatever_the_clue_zone(shipped, received):
+    # 05:00 at UTC-5 is 18:00 in China; a time without a zone is China time
+    decision = shipped.route({"id": "c-1", "text": "药店卖假药", "received_at": received})
+    due = decision.referral.deadlines[0].due
+    assert due == datetime(2024, 10, 1, 23, 59, 59, tzinfo=CHINA) and due.utcoffset() == timedelta(hours=8)
+
+
+def test_a_trigger_limited_to_fields_ignores_rules_that_lost(shipped):
+    # 跑路 also fires the prepaid-card item rule, which loses to wage arrears: no prepaid-card trigger
+    decision = shipped.route({"id": "c-1", "text": "工地包工头跑路了，拖欠农民工工资", "amount": 50000})
+    assert decision.item.id == "migrant_wage_arrears"
+    assert [hit.id for hit in decision.referral.triggers] == ["wage-refusal"]
 
 
 def test_deadlines_without_a_receipt_time_are_listed_without_a_due_time(shipped):

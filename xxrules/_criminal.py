@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 
 from ._evaluate import evaluate
 from ._ladder import Ladder
-from ._match import ClueFacts, anchors, compile_condition
+from ._match import ClueFacts, anchors, compile_condition, local_time
 from .errors import CaseClosureError
 from .models import (
     CaseClosure,
@@ -78,14 +78,14 @@ class Triggers:
         return TriggerHit(id=trigger.id, name=trigger.name, reason=held or trigger.description)
 
     def _fields(self, decision: Decision) -> set[str]:
-        """Fields of every item a fired rule points at: a clue about 成品油 stays one even if another item leads."""
-        fired = decision.explanation.fired if decision.explanation else ()
-        items = [trace.item for trace in fired] + [decision.item.id if decision.item else None]
-        return {f for item in items if item is not None and (f := self.ladder.item_field.get(item))}
+        """Fields of the decision's item, or of every candidate's item while a dispute is open."""
+        items = [decision.item] if decision.item else [c.item for c in decision.candidates]
+        return {f for item in items if item is not None and (f := self.ladder.item_field.get(item.id))}
 
     def deadlines(self, start: datetime | None) -> tuple[Deadline, ...]:
         """The three statutory steps, each due at the latest time the previous one allows."""
         p = self.policy
+        start = local_time(start) if start else None  # deadlines run in China time
         decide = _end_of_day_after(start, p.criminal_decide_days) if start else None
         transfer = decide + timedelta(hours=p.criminal_transfer_hours) if decide else None
         police = _end_of_day_after(transfer, p.police_decide_days) if transfer else None
@@ -123,7 +123,7 @@ def close_case(decision: Decision, closure: CaseClosure) -> CaseClosure:
     >>> close_case(d, CaseClosure(measures=["administrative_penalty"]))
     Traceback (most recent call last):
     ...
-    xxrules.errors.CaseClosureError: case c-9: flagged for criminal referral (假药: ...
+    xxrules.errors.CaseClosureError: case c-9: flagged for criminal referral (生产销售假药劣药): ...
     """
     measures = set(closure.measures)
     transferred = Measure.criminal_transfer in measures
