@@ -138,6 +138,23 @@ def test_lead_in_push_to_names_each_routed_lead_once():
     assert [d.id for d in warning.departments] == ["market_regulation", "commerce", "housing"]
 
 
+def test_lead_alone_with_no_routed_clue_warns_the_task_force_office():
+    rules = rules_with({"item": None, "when": {"keywords": ["怪味"]}, "push_to": ["lead"], "threshold": {"count": 2}})
+    clues = [clue(1, T0, text="楼道里有股怪味"), clue(2, T0 + timedelta(hours=1), text="还是有怪味")]
+    [warning] = Monitor(rules).feed(clues)
+    assert [d.name for d in warning.departments] == ["市场监督管理局"]
+
+
+def test_the_same_clue_sent_twice_counts_once():
+    rules = rules_with({"threshold": {"count": 2}})
+    first = clue(1, T0)
+    assert Monitor(rules).push(first) == []
+    monitor = Monitor(rules)
+    assert list(monitor.feed([first, {**first, "received_at": (T0 + timedelta(hours=1)).isoformat()}])) == []
+    [warning] = monitor.push(clue(2, T0 + timedelta(hours=2)))
+    assert warning.clue_ids == ("c1", "c2")
+
+
 def test_a_clue_matching_several_or_branches_counts_once():
     # durable_rules fires an OR-ed condition once per matching branch; the monitor must count the clue once
     rules = rules_with({"item": None, "when": {"any": [{"keywords": ["办卡"]}, {"keywords": ["跑路"]}]},

@@ -20,6 +20,8 @@ The semantics, precisely:
   the quiet period starts a new tally. So k ≥ N clues in one window give exactly one
   warning, whatever k is, and a warning is never followed by one per extra clue.
 
+A clue id already in the tally (a ticket sent twice) does not count again.
+
 Hits arrive in ``received_at`` order (the monitor refuses late clues), so a
 tally stays sorted by time and is bounded by the threshold.
 """
@@ -60,8 +62,8 @@ def advance(tally: Tally, new: Hit, window_us: int, measure: str, need: int) -> 
     >>> [h.clue_id for h in after.hits], fired
     (['b', 'c'], ())
     """
-    if new.at < tally.quiet_until:
-        return tally, ()
+    if new.at < tally.quiet_until or any(hit.clue_id == new.clue_id for hit in tally.hits):
+        return tally, ()  # quiet, or the same clue sent again: it counts once
     kept = [hit for hit in tally.hits if new.at - hit.at < window_us]
     if measure != "count":
         kept = [hit for hit in kept if hit.value != new.value]

@@ -216,6 +216,9 @@ class Monitor:
             named = [h.lead for h in hits if h.lead] if name == LEAD else [name]
             names.update((h.lead, h.lead_name) for h in hits if h.lead and name == LEAD)
             departments += [dept for dept in dict.fromkeys(named) if dept not in departments]
+        if not departments:  # only ``lead`` was named and no clue was routed: the task-force office coordinates
+            assert self.ruleset.spec.jurisdiction is not None
+            departments = [self.ruleset.spec.jurisdiction.task_force_office]
         return RiskWarning(indicator=indicator.id, name=indicator.name, level=indicator.level,
                            group=dict(zip(indicator.group_by, values, strict=True)),
                            clue_ids=tuple(h.clue_id for h in hits),

@@ -320,7 +320,8 @@ class Indicator(_Frozen):
     ``when`` uses the routing condition language; ``item`` and ``domain`` test the clue's
     routing decision (route-then-warn). ``window`` is a whole number of hours or days
     (``24h``, ``7d``) on the clues' own ``received_at``. ``push_to`` names departments like
-    items do, or ``lead`` for the routed lead of the clues that triggered the warning.
+    items do, or ``lead`` for the routed lead of the clues that triggered the warning (when
+    none of them was routed, the task-force office, so a warning always reaches someone).
     """
 
     id: str = Field(pattern=ID_PATTERN)
