@@ -183,6 +183,14 @@ def test_recorded_ruling_written_back_routes_the_same_clue_without_a_dispute(tmp
         write_ruling(item, folder)
 
 
+def test_rulings_on_different_clues_never_share_an_id(rules):
+    when = datetime(2024, 5, 3, tzinfo=CHINA)
+    ids = {record_ruling(rules, route(rules, "共享充电宝乱收费").model_copy(update={"clue_id": clue_id}),
+                         lead="市场监督管理局", decided_by="行政审批服务局", decided_at=when).id
+           for clue_id in ["工单甲", "工单乙", "C-1", "c-1", "c 1"]}
+    assert len(ids) == 5
+
+
 def test_ruling_refuses_unknown_departments_and_unmatched_clues(rules):
     disputed = route(rules, "共享充电宝乱收费")
     when = datetime(2024, 5, 3, tzinfo=CHINA)

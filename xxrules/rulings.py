@@ -11,6 +11,7 @@ next load routes such clues ``routed`` to the ruled lead.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -115,5 +116,11 @@ def _basis_item(ruleset: RuleSet, decision: Decision, lead: str) -> SupervisionI
 
 
 def _ruling_id(clue_id: str) -> str:
+    """``ruling-<readable part of the clue id>-<hash of the whole id>``: distinct clues never share an id.
+
+    >>> _ruling_id("12345-2024-0503-017"), _ruling_id("工单甲") != _ruling_id("工单乙")
+    ('ruling-12345-2024-0503-017-b7f4c6d2', True)
+    """
     slug = re.sub(r"[^a-z0-9_.\-]+", "-", clue_id.lower()).strip("-.")
-    return f"ruling-{slug or 'clue'}"
+    digest = hashlib.sha256(clue_id.encode()).hexdigest()[:8]
+    return f"ruling-{slug or 'clue'}-{digest}"
