@@ -219,3 +219,13 @@ def test_criminal_check_survives_a_dispute(tmp_path):
     decision = xxrules.load_ruleset(folder).route({"id": "d", "text": "油烟整改收了两万", "amount": 20000})
     assert decision.status is Status.routed and decision.resolution.settled
     assert Flag.criminal_check in decision.flags
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+08:00", "9999-12-30T00:00:00+08:00", "9024-05-06T10:00:00"])
+def test_an_implausible_year_makes_the_clue_invalid_not_a_crash(shipped, when):
+    decision = shipped.route({"id": "x", "text": "药店卖假药", "received_at": when})
+    assert decision.status is Status.invalid
+    assert "outside the years 1970-2200" in decision.error.message
+    report = xxrules.check_referral(shipped, {"id": "x", "text": "液化气罐漏气", "transfers": [
+        {"from": "住建局", "to": "应急管理局", "at": when}]})
+    assert report.verdict.value == "invalid" and "outside the years" in report.error.message

@@ -16,32 +16,9 @@ Import them from here (``xxrules.models``) or from ``xxrules``; the submodules a
 """
 
 
-from ._base import (
-    ID_PATTERN,
-    DepartmentKind,
-    Flag,
-    ObjectKind,
-    RegionKind,
-    Source,
-    Status,
-)
-from ._casework import (
-    CaseClosure,
-    CriminalReview,
-    Finding,
-    Measure,
-    Notice,
-    ReferralReport,
-    RiskWarning,
-    Verdict,
-)
-from ._clue import (
-    Clue,
-    Location,
-    ReferredClue,
-    SupervisedObject,
-    Transfer,
-)
+from ._base import ID_PATTERN, DepartmentKind, Flag, ObjectKind, RegionKind, Source, Status
+from ._casework import CaseClosure, CriminalReview, Finding, Measure, Notice, ReferralReport, RiskWarning, Verdict
+from ._clue import Clue, Location, ReferredClue, SupervisedObject, Transfer
 from ._decision import (
     AssistingRef,
     Candidate,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-)
+from pydantic import BaseModel, ConfigDict
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 

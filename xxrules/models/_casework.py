@@ -6,9 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from ._base import _Frozen
 from ._decision import ClueErrorInfo, Deadline, Decision, DepartmentRef, Resolution

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field, field_validator
 
 from ._base import ObjectKind, Source, _Frozen
 
@@ -32,6 +30,17 @@ class SupervisedObject(_Frozen):
     credit_class: Literal["A", "B", "C", "D"] | None = None
 
 
+#: Years a clue or a transfer may carry: outside them a date is a typo (and would overflow time-zone arithmetic).
+PLAUSIBLE_YEARS = (1970, 2200)
+
+
+def _plausible(value: datetime | None) -> datetime | None:
+    low, high = PLAUSIBLE_YEARS
+    if value is not None and not low <= value.year <= high:
+        raise ValueError(f"{value.isoformat()} is outside the years {low}-{high}: a typo?")
+    return value
+
+
 class Clue(_Frozen):
     """A problem clue: a hotline ticket, an inspection finding, a media report …"""
 
@@ -45,6 +54,11 @@ class Clue(_Frozen):
     amount: float | None = Field(default=None, allow_inf_nan=False)
     attrs: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("received_at")
+    @classmethod
+    def _received_at_is_plausible(cls, value: datetime | None) -> datetime | None:
+        return _plausible(value)
+
 
 class Transfer(_Frozen):
     """One hand-over of a clue between departments (线索移送), named by id, name or alias."""
@@ -54,6 +68,11 @@ class Transfer(_Frozen):
     at: datetime
     reason: str = ""
     evidence: tuple[str, ...] = ()
+
+    @field_validator("at")
+    @classmethod
+    def _at_is_plausible(cls, value: datetime) -> datetime:
+        return _plausible(value) or value
 
 
 class ReferredClue(Clue):

@@ -6,14 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import (
-    Field,
-    GetJsonSchemaHandler,
-    StrictBool,
-    StrictInt,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, GetJsonSchemaHandler, StrictBool, StrictInt, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
 
 from ._base import ID_PATTERN, DepartmentKind, Flag, ObjectKind, RegionKind, Source, _Frozen
