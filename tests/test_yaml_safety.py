@@ -355,3 +355,11 @@ def test_directives_are_refused_at_the_document_they_precede(text: str) -> None:
     issue = only_issue(text)
     assert (issue.code, issue.line, issue.column) == ("XR100", 2, 1)
     assert "directives" in issue.message
+
+
+def test_an_alias_chain_expanding_past_the_value_budget_is_refused() -> None:
+    """Ten copies per level, seven levels: 10**7 values if expanded; refused once past the budget."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 8)]
+    issue = only_issue("\n".join(lines))
+    assert issue.code == "XR100" and "once aliases are expanded" in issue.message

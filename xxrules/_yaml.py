@@ -53,6 +53,10 @@ class Document:
         return RuleIssue(code, message, file=self.file, line=line, column=column, **context)
 
 
+#: Values one rule file may hold once aliases are expanded (the shipped pack holds about 20,000 in all).
+MAX_VALUES = 200_000
+
+
 class _Builder:
     """Turns a composed node tree into plain Python data, recording positions."""
 
@@ -61,8 +65,13 @@ class _Builder:
         self.constructor = yaml.constructor
         self.positions: dict[Loc, tuple[int, int]] = {}
         self._open: set[int] = set()
+        self._budget = MAX_VALUES
 
     def build(self, node: Node, loc: Loc) -> Any:
+        self._budget -= 1
+        if self._budget < 0:  # aliases expand into copies: a nested chain can grow exponentially
+            raise self._fail("XR100", f"more than {MAX_VALUES:,} values once aliases are expanded: "
+                             "write the rules without nested aliases", node)
         self.positions.setdefault(loc, _mark(node))
         if id(node) in self._open:
             raise self._fail("XR100", "recursive alias", node)
