@@ -132,6 +132,8 @@ def test_settle_api_climbs_the_ladder_for_departments_passing_a_clue_round(rules
     assert rules.settle(["城市管理局", "市场监督管理局"]).rung is Rung.approval_and_regulators
     with pytest.raises(ValueError, match="unknown department '城管局'"):
         rules.settle(["城管局"])
+    with pytest.raises(ValueError, match="none were given"):
+        rules.settle([])
 
 
 def test_office_host_in_the_dispute_still_sends_it_to_the_task_force(shipped):

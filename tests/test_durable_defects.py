@@ -68,11 +68,14 @@ print("ASSERTED", d.assert_fact(handle, json.dumps({"sid": "0", "id": "1", "k": 
 """
 
 
-def _rules_process(count: int) -> str:
-    """stdout of a process that loads ``count`` rules and asserts one fact; "TIMEOUT" appended if it never ends."""
+def _rules_process(count: int, timeout: float) -> str:
+    """stdout of a process that loads ``count`` rules and asserts one fact; "TIMEOUT" appended if it never ends.
+
+    The timeout only tells a hang from an answer: it is generous where an answer is expected.
+    """
     try:
         run = subprocess.run([sys.executable, "-c", _RULES, str(count)], capture_output=True, text=True,
-                             timeout=15, check=False)
+                             timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
         return out + "TIMEOUT"
@@ -82,8 +85,8 @@ def _rules_process(count: int) -> str:
 def test_rule_limit_512_rules_in_one_ruleset_never_answer():
     # STYLE.md recorded "512 raises error 303, 513+ hangs"; on this build 512 already loads and then hangs
     # on the first fact. 511 answers at once. Either way: shard below 512.
-    assert "ASSERTED" in _rules_process(511)
-    assert _rules_process(512) == "CREATED\nTIMEOUT"
+    assert "ASSERTED" in _rules_process(511, timeout=300)  # answers in well under a second when idle
+    assert _rules_process(512, timeout=10) == "CREATED\nTIMEOUT"
     assert SHARD_SIZE <= 511
 
 

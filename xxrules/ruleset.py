@@ -149,6 +149,8 @@ class RuleSet:
         '市场监督管理局'
         """
         leads = list(dict.fromkeys(self._department_id(name) for name in departments))
+        if not leads:
+            raise ValueError("settle needs the departments disputing the clue; none were given")
         weighted = list(_decision_items(decision))
         items = [item for item, _ in weighted if item is not None]
         decided = None
