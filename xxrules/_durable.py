@@ -61,7 +61,7 @@ from ._match import ClueFacts
 from ._names import Directory
 from .errors import EngineError
 
-__all__ = ["SESSION", "SHARD_SIZE", "DurableRouter"]
+__all__ = ["CREATE_ATTEMPTS", "SESSION", "SHARD_SIZE", "DurableRouter", "register_rulesets"]
 
 SHARD_SIZE = 400  # rules per durable ruleset (BRANCH_LIMIT is stricter): with 512, durable's first assert hangs
 SESSION = "0"  # the one session id: durable keeps at most 1,024 sessions per ruleset
@@ -93,7 +93,7 @@ class _ThreadHost:
                 rule["run"] = _Action(self.fired, int(rule_name[1:].split("_")[0])).run
             rulesets[name] = ruleset
             self.names.append(name)
-        self.host.register_rulesets(rulesets)
+        register_rulesets(self.host, rulesets)
         handles = [self.host.get_ruleset(name)._handle for name in self.names]
         weakref.finalize(self, _delete_rulesets, handles)
 
@@ -127,6 +127,24 @@ class _Action:
 
     def run(self, closure: object) -> None:
         self.fired.append(self.position)
+
+
+#: durable_rules 2.0.28 now and then refuses a valid definition with error 102 (ERR_PARSE_STRING) and accepts the
+#: same text when asked again (seen about once in 40 monitors built after routing; tests/test_durable_defects.py).
+CREATE_ATTEMPTS = 5
+
+
+def register_rulesets(host: Any, rulesets: dict[str, dict[str, Any]]) -> None:
+    """``host.register_rulesets`` on fresh copies (durable pops each rule's "run"), retrying spurious error 102."""
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        fresh = {name: {rule: {**copy.deepcopy({k: v for k, v in body.items() if k != "run"}), "run": body["run"]}
+                        for rule, body in rules.items()} for name, rules in rulesets.items()}
+        try:
+            host.register_rulesets(fresh)
+            return
+        except durable_rules_engine.error as error:
+            if "error code: 102" not in str(error) or attempt == CREATE_ATTEMPTS:
+                raise
 
 
 def _delete_rulesets(handles: list[int]) -> None:

@@ -35,6 +35,7 @@ from durable import engine as durable_engine  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from ._check_warnings import LEAD
+from ._durable import register_rulesets
 from ._match import local_time
 from ._monitor_rules import COUNT_RULE, OPEN_RULE, MonitorPlan, rule_indicator
 from ._window import Hit, Tally, advance, tally_fact, tally_of
@@ -97,7 +98,7 @@ class Monitor:
                     else _StageOne(self._hits, rule_indicator(rule_name)).run
         host = _QuietHost()
         try:
-            host.register_rulesets(definitions)
+            register_rulesets(host, definitions)
         except durable_rules_engine.error as error:  # not expected: tests are split under durable's limits
             raise XxrulesError(f"durable_rules cannot load the warning indicators: {error}") from None
         weakref.finalize(self, _delete_rulesets, [host.get_ruleset(name)._handle for name in definitions])
