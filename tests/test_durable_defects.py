@@ -237,10 +237,10 @@ def test_the_package_never_imports_durable_lang():
 
 
 def test_spurious_parse_error_102_on_create_is_retried(monkeypatch):
-    """durable_rules 2.0.28 now and then refuses a valid ruleset with error 102 (ERR_PARSE_STRING) and accepts
-    the same JSON when asked again (seen in full test runs, about 1 in 40 monitors built after routing; it could
-    not be made to happen on demand). The router and the monitor register through one retrying helper: here
-    durable fails that way twice, then the rules load and fire."""
+    """durable_rules 2.0.28 now and then refuses a valid ruleset with error 102 (ERR_PARSE_STRING): the same JSON
+    under the same name keeps failing, under another name it loads (seen in full test runs, about 1 in 40
+    monitors built after routing; it could not be made to happen on demand). The router and the monitor register
+    through one helper that retries under new names: here durable fails that way twice, then the rules fire."""
     from xxrules._durable import register_rulesets
 
     real = durable_rules_engine.create_ruleset
@@ -254,8 +254,10 @@ def test_spurious_parse_error_102_on_create_is_retried(monkeypatch):
     monkeypatch.setattr(durable_rules_engine, "create_ruleset", flaky)
     seen: list[int] = []
     host = _QuietHost()
-    register_rulesets(host, {"pin-retry-102": {"r": {"all": [{"m": {"k": 1}}], "run": lambda c: seen.append(1)}}})
-    host.assert_fact("pin-retry-102", {"sid": SESSION, "id": "1", "k": 1})
+    registered = register_rulesets(host, {"pin-retry-102": {"r": {"all": [{"m": {"k": 1}}],
+                                                                  "run": lambda c: seen.append(1)}}})
+    assert registered == {"pin-retry-102": "pin-retry-102-retry3"}
+    host.assert_fact(registered["pin-retry-102"], {"sid": SESSION, "id": "1", "k": 1})
     assert seen == [1]
 
 

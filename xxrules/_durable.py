@@ -93,7 +93,8 @@ class _ThreadHost:
                 rule["run"] = _Action(self.fired, int(rule_name[1:].split("_")[0])).run
             rulesets[name] = ruleset
             self.names.append(name)
-        register_rulesets(self.host, rulesets)
+        registered = register_rulesets(self.host, rulesets)
+        self.names = [registered[name] for name in self.names]
         handles = [self.host.get_ruleset(name)._handle for name in self.names]
         weakref.finalize(self, _delete_rulesets, handles)
 
@@ -129,22 +130,30 @@ class _Action:
         self.fired.append(self.position)
 
 
-#: durable_rules 2.0.28 now and then refuses a valid definition with error 102 (ERR_PARSE_STRING) and accepts the
-#: same text when asked again (seen about once in 40 monitors built after routing; tests/test_durable_defects.py).
+#: durable_rules 2.0.28 now and then refuses a valid definition with error 102 (ERR_PARSE_STRING): the same
+#: text under the same name keeps failing, under another name it loads (seen about once in 40 monitors built
+#: after routing; tests/test_durable_defects.py).
 CREATE_ATTEMPTS = 5
 
 
-def register_rulesets(host: Any, rulesets: dict[str, dict[str, Any]]) -> None:
-    """``host.register_rulesets`` on fresh copies (durable pops each rule's "run"), retrying spurious error 102."""
+def register_rulesets(host: Any, rulesets: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Register ``rulesets`` on ``host``; return each requested name → the name it was registered under.
+
+    Each attempt loads fresh copies (durable pops each rule's "run"); after durable's spurious
+    error 102 the rulesets are registered again under new names (``<name>-retry<k>``).
+    """
     for attempt in range(1, CREATE_ATTEMPTS + 1):
-        fresh = {name: {rule: {**copy.deepcopy({k: v for k, v in body.items() if k != "run"}), "run": body["run"]}
-                        for rule, body in rules.items()} for name, rules in rulesets.items()}
+        names = {name: name if attempt == 1 else f"{name}-retry{attempt}" for name in rulesets}
+        fresh = {names[name]: {rule: {**copy.deepcopy({k: v for k, v in body.items() if k != "run"}),
+                                      "run": body["run"]} for rule, body in rules.items()}
+                 for name, rules in rulesets.items()}
         try:
             host.register_rulesets(fresh)
-            return
+            return names
         except durable_rules_engine.error as error:
             if "error code: 102" not in str(error) or attempt == CREATE_ATTEMPTS:
                 raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _delete_rulesets(handles: list[int]) -> None:

@@ -98,10 +98,12 @@ class Monitor:
                     else _StageOne(self._hits, rule_indicator(rule_name)).run
         host = _QuietHost()
         try:
-            register_rulesets(host, definitions)
+            registered = register_rulesets(host, definitions)
         except durable_rules_engine.error as error:  # not expected: tests are split under durable's limits
             raise XxrulesError(f"durable_rules cannot load the warning indicators: {error}") from None
-        weakref.finalize(self, _delete_rulesets, [host.get_ruleset(name)._handle for name in definitions])
+        self._shard_names = [registered[name] for name in self._shard_names]
+        self._tally_name = registered[f"{self.name}-tally"]
+        weakref.finalize(self, _delete_rulesets, [host.get_ruleset(name)._handle for name in registered.values()])
         return host
 
     def __reduce__(self) -> Any:
@@ -140,7 +142,7 @@ class Monitor:
             event = {"sid": SESSION, "id": f"c{seq}.{k}", "xw": "hit", "ind": k, "g": fields[f"w_g{k}"],
                      "clue": parsed.id, "at": fields["w_at"], "val": fields[value] if value else "",
                      "lead": fields["w_lead"], "lead_name": fields["w_lead_name"]}
-            self._post(f"{self.name}-tally", self._host.post, event)
+            self._post(self._tally_name, self._host.post, event)
         warnings, self._out = self._out, []
         return warnings
 
