@@ -22,7 +22,7 @@ import durable_rules_engine
 import pytest
 from durable import engine
 
-from xxrules._durable import SESSION, SHARD_SIZE, _QuietHost
+from xxrules._durable import SESSION, SHARD_SIZE, QuietHost
 from xxrules._durable_compile import BRANCH_LIMIT
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xxrules"
@@ -38,14 +38,14 @@ class _Count:
         self.calls.append(closure)
 
 
-def _host(rules: dict[str, dict], name: str = "pin") -> tuple[_QuietHost, _Count]:
+def _host(rules: dict[str, dict], name: str = "pin") -> tuple[QuietHost, _Count]:
     count = _Count()
-    host = _QuietHost()
+    host = QuietHost()
     host.register_rulesets({name: {rule: {"all": [{"m": m}], "run": count.run} for rule, m in rules.items()}})
     return host, count
 
 
-def _assert(host: _QuietHost, name: str, fact: dict) -> bool:
+def _assert(host: QuietHost, name: str, fact: dict) -> bool:
     """Assert ``fact``; False if durable says nothing handled it."""
     try:
         host.assert_fact(name, {"sid": SESSION, **fact})
@@ -136,7 +136,7 @@ def test_host_starts_two_background_threads():
 def test_host_mutates_the_definitions_it_loads():
     count = _Count()
     definition = {"r": {"all": [{"m": {"k": 1}}], "run": count.run}}
-    _QuietHost().register_rulesets({"pin-mutates": definition})
+    QuietHost().register_rulesets({"pin-mutates": definition})
     assert "run" not in definition["r"]  # durable popped the action out of our dict
 
 
@@ -199,7 +199,7 @@ def test_iall_over_an_empty_array_does_not_hold():
 
 _LOOP = """
 import os, sys
-from xxrules._durable import _QuietHost
+from xxrules._durable import QuietHost
 class Stop:
     calls = 0
     def run(self, c):
@@ -207,7 +207,7 @@ class Stop:
         if Stop.calls >= 1000:
             print("LOOPED", flush=True)
             os._exit(0)
-host = _QuietHost()
+host = QuietHost()
 host.register_rulesets({"loop": {"r": {"all": [{"m": {"$ex": {"sid": 1}}}], "run": Stop().run}}})
 host.assert_fact("loop", {"sid": "0", "id": "1"})
 print("RETURNED", Stop.calls, flush=True)
@@ -253,7 +253,7 @@ def test_spurious_parse_error_102_on_create_is_retried(monkeypatch):
 
     monkeypatch.setattr(durable_rules_engine, "create_ruleset", flaky)
     seen: list[int] = []
-    host = _QuietHost()
+    host = QuietHost()
     registered = register_rulesets(host, {"pin-retry-102": {"r": {"all": [{"m": {"k": 1}}],
                                                                   "run": lambda c: seen.append(1)}}})
     assert registered == {"pin-retry-102": "pin-retry-102-retry3"}
@@ -272,5 +272,5 @@ def test_other_create_errors_are_not_retried(monkeypatch):
 
     monkeypatch.setattr(durable_rules_engine, "create_ruleset", broken)
     with pytest.raises(durable_rules_engine.error, match="113"):
-        register_rulesets(_QuietHost(), {"pin-no-retry": {"r": {"all": [{"m": {"k": 1}}], "run": lambda c: None}}})
+        register_rulesets(QuietHost(), {"pin-no-retry": {"r": {"all": [{"m": {"k": 1}}], "run": lambda c: None}}})
     assert len(calls) == 1

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import xxrules
 from xxrules import ClueError
 from xxrules._monitor_rules import SHARD_SIZE
-from xxrules.monitor import Monitor, _QuietHost
+from xxrules.monitor import Monitor, QuietHost
 
 from .conftest import MINI
 
@@ -264,7 +264,7 @@ def test_durable_fails_when_more_than_64_rules_fire_for_one_fact():
     """Pins durable_rules 2.0.28 error 303, which the monitor's shards (SHARD_SIZE) stay below."""
     assert SHARD_SIZE <= 64
     for rules, fails in ((64, False), (65, True)):
-        host = _QuietHost()
+        host = QuietHost()
         name = f"pin-303-{rules}"
         host.register_rulesets({name: {f"r{n}": {"all": [{"m": {"$and": [{"a": 1}, {f"x{n}": 1}]}}], "run": _noop}
                                        for n in range(rules)}})

@@ -61,7 +61,7 @@ from ._match import ClueFacts
 from ._names import Directory
 from .errors import EngineError
 
-__all__ = ["CREATE_ATTEMPTS", "SESSION", "SHARD_SIZE", "DurableRouter", "register_rulesets"]
+__all__ = ["CREATE_ATTEMPTS", "SESSION", "SHARD_SIZE", "DurableRouter", "QuietHost", "delete_rulesets", "register_rulesets"]
 
 SHARD_SIZE = 400  # rules per durable ruleset (BRANCH_LIMIT is stricter): with 512, durable's first assert hangs
 SESSION = "0"  # the one session id: durable keeps at most 1,024 sessions per ruleset
@@ -69,8 +69,9 @@ _NAMES = itertools.count()  # process-unique ruleset names: durable keeps global
 _NAMES_LOCK = threading.Lock()
 
 
-class _QuietHost(durable_engine.Host):  # type: ignore[misc]
-    """A durable host without its two background dispatch threads (routing is synchronous)."""
+class QuietHost(durable_engine.Host):  # type: ignore[misc]
+    """A durable host without its two background dispatch threads: actions run inside ``assert_fact`` / ``post``
+    on the caller's thread (routing and the monitor are synchronous; windows run on event time)."""
 
     def _run(self) -> None:
         """durable starts two timer threads here that run pending actions; ours run inside ``assert_fact``."""
@@ -82,7 +83,7 @@ class _ThreadHost:
     def __init__(self, definitions: Sequence[dict[str, Any]], prefix: str) -> None:
         self.fired: list[int] = []
         self.names: list[str] = []
-        self.host = _QuietHost()
+        self.host = QuietHost()
         self.facts = itertools.count()
         rulesets: dict[str, dict[str, Any]] = {}
         for definition in definitions:
@@ -96,7 +97,7 @@ class _ThreadHost:
         registered = register_rulesets(self.host, rulesets)
         self.names = [registered[name] for name in self.names]
         handles = [self.host.get_ruleset(name)._handle for name in self.names]
-        weakref.finalize(self, _delete_rulesets, handles)
+        weakref.finalize(self, delete_rulesets, handles)
 
     def fire(self, event: dict[str, Any]) -> list[int]:
         """Positions of the rules that hold for ``event``: asserted as one fact per shard, then retracted."""
@@ -156,7 +157,8 @@ def register_rulesets(host: Any, rulesets: dict[str, dict[str, Any]]) -> dict[st
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _delete_rulesets(handles: list[int]) -> None:
+def delete_rulesets(handles: list[int]) -> None:
+    """Free durable rulesets by handle (a finalizer: durable keeps them for the life of the process otherwise)."""
     for handle in handles:
         durable_rules_engine.delete_ruleset(handle)
 

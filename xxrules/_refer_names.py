@@ -96,7 +96,5 @@ def read_referred_clue(ruleset: RuleSet, raw: ReferredClue | Mapping[str, Any],
     try:
         clue = raw if isinstance(raw, ReferredClue) else ReferredClue.model_validate(raw)
     except ValidationError as exc:
-        details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                                            for e in exc.errors()]
-        return ClueError("; ".join(f"{d['field']}: {d['message']}" for d in details), line=line, errors=details)
+        return ClueError.from_validation(exc, line)
     return department_names(ruleset).resolve_clue(clue, line)

@@ -24,6 +24,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "ISSUE_CODES",
@@ -129,6 +133,13 @@ class ClueError(XxrulesError):
         self.errors = list(errors)
         prefix = f"line {line}: " if line is not None else ""
         super().__init__(prefix + message)
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError, line: int | None = None) -> ClueError:
+        """The error for a clue pydantic refused: every field and its message, in one line and as data."""
+        details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                                            for e in exc.errors()]
+        return cls("; ".join(f"{d['field']}: {d['message']}" for d in details), line=line, errors=details)
 
 
 class ExportError(XxrulesError):

@@ -35,7 +35,7 @@ from durable import engine as durable_engine  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from ._check_warnings import LEAD
-from ._durable import register_rulesets
+from ._durable import QuietHost, delete_rulesets, register_rulesets
 from ._match import local_time
 from ._monitor_rules import COUNT_RULE, OPEN_RULE, MonitorPlan, rule_indicator
 from ._window import Hit, Tally, advance, tally_fact, tally_of
@@ -49,18 +49,6 @@ SESSION = "0"  # every fact lives in one session: durable keeps at most 1,024 se
 _NAMES = itertools.count()
 _NAMES_LOCK = threading.Lock()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class _QuietHost(durable_engine.Host):  # type: ignore[misc]
-    """A durable host without its two background dispatch threads: actions run in ``post``, on our thread."""
-
-    def _run(self) -> None:
-        """durable starts two timer threads here; a monitor needs none (windows are on event time)."""
-
-
-def _delete_rulesets(handles: list[int]) -> None:
-    for handle in handles:
-        durable_rules_engine.delete_ruleset(handle)
 
 
 class Monitor:
@@ -88,7 +76,7 @@ class Monitor:
         #: tally actions run so far (one per hit: the cost is linear, never one per N-subset of clues)
         self.activations = 0
 
-    def _start_host(self) -> _QuietHost:
+    def _start_host(self) -> QuietHost:
         """A durable host holding this monitor's rulesets (deep copies: durable pops "run" from what it loads)."""
         definitions = copy.deepcopy({f"{self.name}-tally": self._plan.tally_definition,
                                      **dict(zip(self._shard_names, self._plan.shard_definitions, strict=True))})
@@ -96,14 +84,14 @@ class Monitor:
             for rule_name, rule in rules.items():
                 rule["run"] = self._count if rule_name == COUNT_RULE else self._open if rule_name == OPEN_RULE \
                     else _StageOne(self._hits, rule_indicator(rule_name)).run
-        host = _QuietHost()
+        host = QuietHost()
         try:
             registered = register_rulesets(host, definitions)
         except durable_rules_engine.error as error:  # not expected: tests are split under durable's limits
             raise XxrulesError(f"durable_rules cannot load the warning indicators: {error}") from None
         self._shard_names = [registered[name] for name in self._shard_names]
         self._tally_name = registered[f"{self.name}-tally"]
-        weakref.finalize(self, _delete_rulesets, [host.get_ruleset(name)._handle for name in registered.values()])
+        weakref.finalize(self, delete_rulesets, [host.get_ruleset(name)._handle for name in registered.values()])
         return host
 
     def __reduce__(self) -> Any:
@@ -253,6 +241,4 @@ def _parse(clue: Clue | Mapping[str, Any]) -> Clue:
     try:
         return Clue.model_validate(clue)
     except ValidationError as exc:
-        details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                                            for e in exc.errors()]
-        raise ClueError("; ".join(f"{d['field']}: {d['message']}" for d in details), errors=details) from None
+        raise ClueError.from_validation(exc) from None

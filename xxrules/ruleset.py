@@ -317,12 +317,9 @@ class RuleSet:
         try:
             return Clue.model_validate(raw)
         except ValidationError as exc:
-            details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                                                for e in exc.errors()]
-            summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
             clue_id = raw.get("id")
             fallback = f"line-{line}" if line else ""
-            error = ClueError(summary, line=line, errors=details)
+            error = ClueError.from_validation(exc, line)
             return self.invalid(str(clue_id) if clue_id not in (None, "") else fallback, error)
 
 
