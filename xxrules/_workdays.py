@@ -20,10 +20,13 @@ and :func:`calendar_notes` says so, so a deadline can carry the warning.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import chinese_calendar
+
+from ._match import CHINA_TIME as CHINA
+from ._match import local_time as china_time  # a naive time is China time, as everywhere in xxrules
 
 __all__ = [
     "CHINA",
@@ -35,13 +38,7 @@ __all__ = [
     "working_days_between",
 ]
 
-CHINA = timezone(timedelta(hours=8), "UTC+08:00")
 _END_OF_DAY = time(23, 59, 59, 999999)
-
-
-def china_time(moment: datetime) -> datetime:
-    """``moment`` in China time; a naive time is taken to be China time already."""
-    return moment.replace(tzinfo=CHINA) if moment.tzinfo is None else moment.astimezone(CHINA)
 
 
 @lru_cache(maxsize=64)
