@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from ._names import Directory
 from ._text import normalize
 from ._workdays import china_time
 from .errors import ClueError
-from .graph import department_of
 from .models import DepartmentRef, ReferredClue
 
 if TYPE_CHECKING:
@@ -31,11 +30,10 @@ __all__ = ["DepartmentNames", "department_names", "read_referred_clue"]
 class DepartmentNames:
     """Resolves department names of one rule set; ``ref`` gives the ``{id, name}`` of an id."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
-        self.directory = ruleset.directory
-        self.refs = {department_of(n): DepartmentRef(id=department_of(n), name=label)
-                     for n, kind, label in sorted(_departments(ruleset))}
-        self._units = {normalize(ref.name): ref.id for ref in self.refs.values()}
+    def __init__(self, directory: Directory, refs: Mapping[str, DepartmentRef]) -> None:
+        self.directory = directory
+        self.refs = refs  # every department and territorial unit, by id
+        self._units = {normalize(ref.name): ref.id for ref in sorted(refs.values(), key=lambda r: r.id)}
 
     def find(self, name: str) -> str | None:
         """The department id ``name`` names, or None."""
@@ -79,15 +77,9 @@ class DepartmentNames:
         return clue.model_copy(update={"transfers": transfers, "found_by": found_by, "received_at": received})
 
 
-def _departments(ruleset: RuleSet) -> list[tuple[str, str, str]]:
-    return [(n, data["kind"], data["label"]) for n, data in ruleset.graph.nodes(data=True)
-            if data["kind"] == "department"]
-
-
-@lru_cache(maxsize=8)
 def department_names(ruleset: RuleSet) -> DepartmentNames:
-    """The name resolver of a rule set, built once per rule set."""
-    return DepartmentNames(ruleset)
+    """The name resolver of a rule set (built with it, so nothing here keeps rule sets alive)."""
+    return ruleset._department_names
 
 
 def read_referred_clue(ruleset: RuleSet, raw: ReferredClue | Mapping[str, Any],

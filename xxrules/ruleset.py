@@ -33,6 +33,7 @@ from ._ladder import Ladder
 from ._load import load_documents, merge_documents, shipped_rules
 from ._match import Matcher, compile_condition
 from ._names import Directory
+from ._refer_names import DepartmentNames
 from ._yaml import Document
 from .errors import ClueError
 from .graph import Graph, build_graph
@@ -119,6 +120,7 @@ class RuleSet:
         nx.freeze(self._graph)
         office, policy = spec.jurisdiction.task_force_office, spec.jurisdiction.referral
         self._ladder = Ladder(self._graph, department_refs(self.directory), office)
+        self._department_names = DepartmentNames(self.directory, self._ladder.departments)
         police = self._ladder.departments.get(policy.police)
         self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
         self._matcher = Matcher([c.rule for c in self._compiled], self.directory, self._triggers.conditions())
@@ -159,9 +161,7 @@ class RuleSet:
         return self._ladder.settle(leads, items, self._ladder.field_evidence(weighted), decided)
 
     def _department_id(self, name: str) -> str:
-        found = self.directory.department(name)
-        if found is None and name in self._ladder.departments:
-            found = name  # a street office that is not a listed department
+        found = self._department_names.find(name)  # departments, street offices, regions' units, as referrals
         if found is None:
             hint = self.directory.suggest_department(name)
             raise ValueError(f"unknown department '{name}'" + (f" (did you mean '{hint}'?)" if hint else ""))
