@@ -37,7 +37,8 @@ from .ruleset import RuleSet, load_ruleset
 app = typer.Typer(
     name="xxrules",
     help="Route cross-department supervision clues (12345 hotline, inspections, media) to the lead and "
-    "assisting departments, from declarative rules. Default rules: the shipped Xixian New Area pack.",
+    "assisting departments, from declarative rules; settle disputes on the jurisdiction graph, check referral "
+    "chains, flag criminal referrals and watch for risk warnings. Default rules: the shipped Xixian New Area pack.",
     epilog="Exit codes: 0 all well; 1 some input line was invalid; 2 the rules could not be loaded or wrong usage.",
     no_args_is_help=True,
     add_completion=False,
@@ -179,7 +180,8 @@ def explain(
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="Output format.")] = ExplainFormat.text,
     engine: EngineOption = Engine.default,
 ) -> None:
-    """Route one clue and show why: rules that fired, conditions that held, keywords and where they matched.
+    """Route one clue and show why: rules that fired, conditions that held, keywords and where they matched,
+    the dispute ladder when the top rules disagreed, and a criminal referral with its deadlines.
 
     With --engine durable the rules that failed are not listed (durable reports only what fired).
     """
