@@ -27,6 +27,9 @@ How each durable_rules 2.0.28 defect is handled (each pinned in
 * global state by ruleset name, and at most 131,071 live rulesets per process:
   every host gets process-unique names, and its rulesets are deleted when the
   host is garbage-collected;
+* a random error 102 on loading an ``$iany`` whose element test ends in ``$or``
+  (durable reads a value it never initialised): the compiler never emits one
+  (``_durable_compile``);
 * ``matches`` misses alternatives (#89): keywords arrive as precomputed hits;
 * ``post_batch`` returns before the actions of other sessions have run (STYLE.md
   recorded lost actions above 250 events): nothing is batched, one fact per clue
@@ -61,7 +64,7 @@ from ._match import ClueFacts
 from ._names import Directory
 from .errors import EngineError
 
-__all__ = ["CREATE_ATTEMPTS", "SESSION", "SHARD_SIZE", "DurableRouter", "QuietHost", "delete_rulesets", "register_rulesets"]
+__all__ = ["SESSION", "SHARD_SIZE", "DurableRouter", "QuietHost", "delete_rulesets"]
 
 SHARD_SIZE = 400  # rules per durable ruleset (BRANCH_LIMIT is stricter): with 512, durable's first assert hangs
 SESSION = "0"  # the one session id: durable keeps at most 1,024 sessions per ruleset
@@ -94,8 +97,7 @@ class _ThreadHost:
                 rule["run"] = _Action(self.fired, int(rule_name[1:].split("_")[0])).run
             rulesets[name] = ruleset
             self.names.append(name)
-        registered = register_rulesets(self.host, rulesets)
-        self.names = [registered[name] for name in self.names]
+        self.host.register_rulesets(rulesets)
         handles = [self.host.get_ruleset(name)._handle for name in self.names]
         weakref.finalize(self, delete_rulesets, handles)
 
@@ -129,32 +131,6 @@ class _Action:
 
     def run(self, closure: object) -> None:
         self.fired.append(self.position)
-
-
-#: durable_rules 2.0.28 now and then refuses a valid definition with error 102 (ERR_PARSE_STRING): the same
-#: text under the same name keeps failing, under another name it loads (seen about once in 40 monitors built
-#: after routing; tests/test_durable_defects.py).
-CREATE_ATTEMPTS = 5
-
-
-def register_rulesets(host: Any, rulesets: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Register ``rulesets`` on ``host``; return each requested name → the name it was registered under.
-
-    Each attempt loads fresh copies (durable pops each rule's "run"); after durable's spurious
-    error 102 the rulesets are registered again under new names (``<name>-retry<k>``).
-    """
-    for attempt in range(1, CREATE_ATTEMPTS + 1):
-        names = {name: name if attempt == 1 else f"{name}-retry{attempt}" for name in rulesets}
-        fresh = {names[name]: {rule: {**copy.deepcopy({k: v for k, v in body.items() if k != "run"}),
-                                      "run": body["run"]} for rule, body in rules.items()}
-                 for name, rules in rulesets.items()}
-        try:
-            host.register_rulesets(fresh)
-            return names
-        except durable_rules_engine.error as error:
-            if "error code: 102" not in str(error) or attempt == CREATE_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def delete_rulesets(handles: list[int]) -> None:

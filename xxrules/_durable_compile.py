@@ -36,6 +36,12 @@ Design choices, each verified against durable_rules 2.0.28 (pinned in
   distinct paths, so a ruleset whose expressions have at most :data:`BRANCH_LIMIT`
   branches in all can never overflow; :func:`branches` counts them and :func:`split`
   cuts an expression with too many into alternatives.
+* **An ``$iany`` element test never ends in an ``$or``** (error 102,
+  ``ERR_UNEXPECTED_TYPE``, at random). Compiling ``$iany`` durable checks the type
+  of the right-hand value of the element test's last node; an ``$or`` ends in a
+  "forward" node whose value durable never initialises, so whatever the heap held
+  decides (``MALLOC_PERTURB_=246`` makes it fail every time). "Element is one of
+  several codes" is therefore ``$and`` of that ``$or`` and :data:`ELEMENT_GUARD`.
 * **Every expression requires the event marker** ``xr_clue == 1``. durable
   re-asserts a session's state as a fact after each action; a condition the state
   could satisfy loops for ever (upstream #288). The state never carries the marker,
@@ -59,6 +65,7 @@ __all__ = ["BRANCH_LIMIT", "GROUP_LIMIT", "MARKER", "EventSchema", "branches", "
 Expr = dict[str, Any] | bool  # a durable expression, or a constant while folding
 MARKER = "xr_clue"  # every event carries MARKER == 1; the re-asserted session state never does
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ELEMENT_GUARD = {"$neq": {"$i": ""}}  # ends an $iany element test that would end in $or (durable error 102)
 GROUP_LIMIT = 15  # $and / $or groups in one durable expression; 16 raise error 113
 BRANCH_LIMIT = 63  # DNF branches in one durable ruleset: more could overflow durable's 64-entry alpha stack (303)
 _NEGATED = {"$lt": "$gte", "$lte": "$gt", "$gt": "$lte", "$gte": "$lt", "$eq": "$neq", "$neq": "$eq"}
@@ -99,7 +106,27 @@ def _contains(array: str, codes: list[str], negate: bool) -> Expr:
         return negate
     if negate:  # one $iall per code: no group, so it flattens into the enclosing $and
         return _and({"$iall": {array: {"$neq": {"$i": c}}}} for c in codes)
-    return {"$iany": {array: _or({"$i": c} for c in codes)}}
+    return {"$iany": {array: _element_in(codes)}}
+
+
+def _element_in(codes: list[str]) -> dict[str, Any]:
+    """The element test "is one of ``codes``" inside ``$iany``: never ending in an ``$or`` node (see the module notes).
+
+    For two or more codes the ``$or`` is followed by ``$neq ""`` (true of every
+    hit code, since codes are never empty): durable then reads a node it built.
+    """
+    if len(codes) == 1:
+        return {"$i": codes[0]}
+    return {"$and": [{"$or": [{"$i": c} for c in codes]}, ELEMENT_GUARD]}
+
+
+def _element_alternatives(test: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The single-code tests of an :func:`_element_in` over several codes, else None."""
+    if "$and" not in test:
+        return None
+    either, guard = test["$and"]
+    assert guard == ELEMENT_GUARD, test
+    return list(either["$or"])
 
 
 def groups(expr: Any) -> int:
@@ -121,13 +148,14 @@ def branches(expr: dict[str, Any]) -> int:
 
 
 def _branches(expr: dict[str, Any], arrays: bool = True) -> list[dict[str, Any]] | None:
-    """The alternatives of an ``$or`` (or, if ``arrays``, of ``$iany`` over an ``$or``), else None."""
+    """The alternatives of an ``$or`` (or, if ``arrays``, of ``$iany`` over several codes), else None."""
     if "$or" in expr:
         return list(expr["$or"])
     if "$iany" in expr and arrays:
         (array, test), = expr["$iany"].items()
-        if "$or" in test:
-            return [{"$iany": {array: branch}} for branch in test["$or"]]
+        codes = _element_alternatives(test)
+        if codes is not None:
+            return [{"$iany": {array: code}} for code in codes]
     return None
 
 
@@ -139,7 +167,7 @@ def split(expr: dict[str, Any], max_branches: int | None = None) -> list[dict[st
     too_many = max_branches is not None and branches(expr) > max_branches
     if groups(expr) <= GROUP_LIMIT and not too_many:
         return [expr]
-    arrays = not too_many  # an $iany over an $or is one branch: splitting it only helps the group limit
+    arrays = not too_many  # an $iany over several codes is one branch: splitting it only helps the group limit
     alternatives = _branches(expr, arrays)
     if alternatives is None:
         children = list(expr["$and"])

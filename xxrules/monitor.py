@@ -35,7 +35,7 @@ from durable import engine as durable_engine  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from ._check_warnings import LEAD
-from ._durable import QuietHost, delete_rulesets, register_rulesets
+from ._durable import QuietHost, delete_rulesets
 from ._match import local_time
 from ._monitor_rules import COUNT_RULE, OPEN_RULE, MonitorPlan, rule_indicator
 from ._window import Hit, Tally, advance, tally_fact, tally_of
@@ -68,17 +68,18 @@ class Monitor:
         with _NAMES_LOCK:
             self.name = f"xxrules-monitor-{next(_NAMES)}"  # process-unique: durable keeps state by name
         self._shard_names = [f"{self.name}-{i}" for i in range(len(self._plan.shards))]
-        self._host = self._start_host()
+        self._tally_name = f"{self.name}-tally"
         self._seq = itertools.count()
         self._latest: datetime | None = None
         self._out: list[RiskWarning] = []
         self._errors: list[BaseException] = []
         #: tally actions run so far (one per hit: the cost is linear, never one per N-subset of clues)
         self.activations = 0
+        self._host = self._start_host()  # last: a failure here still leaves a Monitor whose repr works
 
     def _start_host(self) -> QuietHost:
         """A durable host holding this monitor's rulesets (deep copies: durable pops "run" from what it loads)."""
-        definitions = copy.deepcopy({f"{self.name}-tally": self._plan.tally_definition,
+        definitions = copy.deepcopy({self._tally_name: self._plan.tally_definition,
                                      **dict(zip(self._shard_names, self._plan.shard_definitions, strict=True))})
         for rules in definitions.values():
             for rule_name, rule in rules.items():
@@ -86,12 +87,10 @@ class Monitor:
                     else _StageOne(self._hits, rule_indicator(rule_name)).run
         host = QuietHost()
         try:
-            registered = register_rulesets(host, definitions)
+            host.register_rulesets(definitions)
         except durable_rules_engine.error as error:  # not expected: tests are split under durable's limits
             raise XxrulesError(f"durable_rules cannot load the warning indicators: {error}") from None
-        self._shard_names = [registered[name] for name in self._shard_names]
-        self._tally_name = registered[f"{self.name}-tally"]
-        weakref.finalize(self, delete_rulesets, [host.get_ruleset(name)._handle for name in registered.values()])
+        weakref.finalize(self, delete_rulesets, [host.get_ruleset(name)._handle for name in definitions])
         return host
 
     def __reduce__(self) -> Any:
