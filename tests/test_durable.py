@@ -297,6 +297,16 @@ def test_a_disagreement_between_durable_and_the_evaluator_raises(mini):
         router.fired(mini._matcher.facts(xxrules.Clue(id="c", text="燃气")))
 
 
+
+def test_durable_refusing_a_definition_is_an_engine_error_not_a_bare_durable_error(mini, monkeypatch):
+    def refuse(name: str, text: str) -> int:
+        raise durable_rules_engine.error("Could not create ruleset, error code: 113")
+
+    monkeypatch.setattr(durable_rules_engine, "create_ruleset", refuse)
+    router = DurableRouter(mini._compiled, mini.directory, "refused")
+    with pytest.raises(EngineError, match=r"cannot load the routing rules \(xxrules-refused\): .*error code: 113"):
+        router.fired(mini._matcher.facts(xxrules.Clue(id="c", text="燃气")))
+
 # ------------------------------------------------------- threads and isolation
 
 

@@ -97,7 +97,10 @@ class _ThreadHost:
                 rule["run"] = _Action(self.fired, int(rule_name[1:].split("_")[0])).run
             rulesets[name] = ruleset
             self.names.append(name)
-        self.host.register_rulesets(rulesets)
+        try:
+            self.host.register_rulesets(rulesets)
+        except durable_rules_engine.error as error:  # not expected: definitions are compiled within durable's limits
+            raise EngineError(f"durable_rules cannot load the routing rules ({prefix}): {error}") from None
         handles = [self.host.get_ruleset(name)._handle for name in self.names]
         weakref.finalize(self, delete_rulesets, handles)
 
