@@ -60,7 +60,7 @@ from ._match import ClueFacts
 from ._names import Directory
 from .models import Condition, HourWindow, KeywordSet, NumberRange, TagSet, TimeRange
 
-__all__ = ["BRANCH_LIMIT", "GROUP_LIMIT", "MARKER", "EventSchema", "branches", "groups", "split"]
+__all__ = ["BRANCH_LIMIT", "ELEMENT_GUARD", "GROUP_LIMIT", "MARKER", "EventSchema", "branches", "groups", "split"]
 
 Expr = dict[str, Any] | bool  # a durable expression, or a constant while folding
 MARKER = "xr_clue"  # every event carries MARKER == 1; the re-asserted session state never does
