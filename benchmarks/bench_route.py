@@ -43,7 +43,7 @@ if (ROOT / "xxrules").is_dir() and str(ROOT) not in sys.path:
 from ruamel.yaml import YAML  # noqa: E402
 
 from xxrules import Condition, Flag, ObjectKind, RuleSet, Source, XxrulesError, load_ruleset, normalize  # noqa: E402
-from xxrules._load import shipped_rules  # noqa: E402  (the pack's folder, to copy its profile)
+from xxrules.rulefiles.load import shipped_rules  # noqa: E402  (the pack's folder, to copy its profile)
 
 Clue = dict[str, Any]
 CHINA = timezone(timedelta(hours=8))

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import xxrules
 from xxrules import Rung, Status, record_ruling, write_ruling
-from xxrules.graph import arbiters, closeness, field_owner, jurisdiction_graph
+from xxrules.jurisdiction import arbiters, closeness, field_owner, jurisdiction_graph
 
 from .conftest import HERE
 

@@ -27,13 +27,13 @@ from typer.testing import CliRunner
 
 import xxrules
 from xxrules import EngineError
-from xxrules._durable import (
+from xxrules.engines.durable.router import (
     SESSION,
     SHARD_SIZE,
     DurableRouter,
     _ThreadHost,
 )
-from xxrules._durable_compile import (
+from xxrules.engines.durable.compile import (
     BRANCH_LIMIT,
     GROUP_LIMIT,
     MARKER,
@@ -271,20 +271,20 @@ def test_the_shipped_pack_and_monitor_load_whatever_the_heap_holds(perturb):
 def test_the_kept_definitions_are_unchanged_by_durable(mini):
     router = DurableRouter(mini._compiled, mini.directory, "unchanged")
     before = copy.deepcopy(router.definitions)
-    router.fired(mini._matcher.facts(xxrules.Clue(id="c", text="燃气")))
-    threading.Thread(target=router.fired, args=(mini._matcher.facts(xxrules.Clue(id="c", text="油烟")),)).start()
+    router.fired(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="燃气")))
+    threading.Thread(target=router.fired, args=(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="油烟")),)).start()
     assert router.definitions == before
     assert all("run" not in compiled for shard in router.definitions for compiled in shard.values())
 
 
 def test_events_are_flat_json_with_every_field_and_arrays_never_empty(shipped):
     schema = EventSchema([c.rule.when for c in shipped._compiled], shipped.directory)
-    event = schema.event(shipped._matcher.facts(xxrules.Clue(id="c", text="")))
+    event = schema.event(shipped._pipeline.matcher.facts(xxrules.Clue(id="c", text="")))
     assert json.loads(json.dumps(event)) == event
     assert all(not isinstance(v, dict) for v in event.values())
     assert event["kw"] == event["tags"] == event["regions"] == [""]
     assert len(event) + 2 < 254  # with sid and id, under durable's property limit
-    full = schema.event(shipped._matcher.facts(xxrules.Clue(id="c", text="液化气罐漏气", amount=5, source="media")))
+    full = schema.event(shipped._pipeline.matcher.facts(xxrules.Clue(id="c", text="液化气罐漏气", amount=5, source="media")))
     assert set(full) == set(event) and len(full["kw"]) > 1
 
 
@@ -294,7 +294,7 @@ def test_a_disagreement_between_durable_and_the_evaluator_raises(mini):
     fumes = next(c for c in router.compiled if c.rule.id == "item.cooking_fumes")
     router.compiled[gas] = fumes  # durable still holds item.gas's expression at that position
     with pytest.raises(EngineError, match="durable fired rule item.cooking_fumes but it does not hold"):
-        router.fired(mini._matcher.facts(xxrules.Clue(id="c", text="燃气")))
+        router.fired(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="燃气")))
 
 
 
@@ -305,7 +305,7 @@ def test_durable_refusing_a_definition_is_an_engine_error_not_a_bare_durable_err
     monkeypatch.setattr(durable_rules_engine, "create_ruleset", refuse)
     router = DurableRouter(mini._compiled, mini.directory, "refused")
     with pytest.raises(EngineError, match=r"cannot load the routing rules \(xxrules-refused\): .*error code: 113"):
-        router.fired(mini._matcher.facts(xxrules.Clue(id="c", text="燃气")))
+        router.fired(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="燃气")))
 
 # ------------------------------------------------------- threads and isolation
 

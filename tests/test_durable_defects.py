@@ -1,4 +1,4 @@
-"""Pins of durable_rules 2.0.28 defects and limits that shape ``xxrules._durable``.
+"""Pins of durable_rules 2.0.28 defects and limits that shape ``xxrules.engines.durable``.
 
 Each test exercises raw durable_rules (never through xxrules) and is named after
 the defect it pins: if an upgrade changes one of these behaviours, its test fails
@@ -24,8 +24,8 @@ import durable_rules_engine
 import pytest
 from durable import engine
 
-from xxrules._durable import SESSION, SHARD_SIZE, QuietHost
-from xxrules._durable_compile import BRANCH_LIMIT
+from xxrules.engines.durable.router import SESSION, SHARD_SIZE, QuietHost
+from xxrules.engines.durable.compile import BRANCH_LIMIT
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xxrules"
 
@@ -201,7 +201,7 @@ def test_iall_over_an_empty_array_does_not_hold():
 
 _LOOP = """
 import os, sys
-from xxrules._durable import QuietHost
+from xxrules.engines.durable.router import QuietHost
 class Stop:
     calls = 0
     def run(self, c):

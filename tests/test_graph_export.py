@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 import xxrules
-from xxrules import _fonts
-from xxrules import graph as xg
+from xxrules.drawing import fonts as _fonts
+from xxrules import drawing as xg
 from xxrules.cli import app
 from xxrules.errors import ExportError, MissingDependencyError, MissingFontError
 
@@ -48,13 +48,13 @@ without_font = pytest.mark.skipif(CJK is not None, reason="a CJK font is install
 
 @pytest.fixture(scope="module")
 def G(shipped: xxrules.RuleSet) -> nx.MultiDiGraph:
-    return xg.jurisdiction_graph(shipped)
+    return xxrules.jurisdiction_graph(shipped)
 
 
 @pytest.fixture(scope="module")
 def mini_graph(mini: xxrules.RuleSet) -> nx.MultiDiGraph:
     """The small rule set's graph: pydot's parser needs ~35 s for the shipped graph, well under 1 s for this."""
-    return xg.jurisdiction_graph(mini)
+    return xxrules.jurisdiction_graph(mini)
 
 
 @pytest.fixture
@@ -329,8 +329,8 @@ def reordered(tmp_path_factory) -> list[nx.MultiDiGraph]:
     base = tmp_path_factory.mktemp("orders")
     names = sorted(p.name for p in (ROOT / "rules" / "xixian").glob("*.yaml"))
     backwards = {name: f"{i:02d}-{name}" for i, name in enumerate(reversed(names))}
-    return [xg.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "a", {}, reverse=True))),
-            xg.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "b", backwards, reverse=False)))]
+    return [xxrules.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "a", {}, reverse=True))),
+            xxrules.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "b", backwards, reverse=False)))]
 
 
 def test_graphml_and_dot_are_the_same_bytes_whatever_the_file_order(G, reordered):

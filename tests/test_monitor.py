@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 import xxrules
 from xxrules import ClueError
-from xxrules._monitor_rules import SHARD_SIZE
-from xxrules.monitor import Monitor, QuietHost
+from xxrules.monitor.compile import SHARD_SIZE
+from xxrules.engines.durable.router import QuietHost
+from xxrules.monitor import Monitor
 
 from .conftest import MINI
 
@@ -366,7 +367,9 @@ def test_a_monitor_is_not_picklable_but_says_what_to_do():
 def test_docstring_examples_run():
     import doctest
 
-    from xxrules import _check_warnings, _window, monitor
+    from xxrules.common import windows
+    from xxrules.monitor import monitor
+    from xxrules.rulefiles import check_warnings
 
-    for module in (monitor, _window, _check_warnings):
+    for module in (monitor, windows, check_warnings):
         assert doctest.testmod(module).failed == 0, module.__name__

@@ -35,7 +35,7 @@ def test_installed_wheel_loads_the_default_rules_without_the_checkout(wheel, tmp
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True)
-    code = ("import xxrules, xxrules._load as l; r = xxrules.load_ruleset(); "
+    code = ("import xxrules, xxrules.rulefiles.load as l; r = xxrules.load_ruleset(); "
             "print(l.shipped_rules()); print(r.route({'id': '1', 'text': '闻到很重的煤气味'}).lead.name)")
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,

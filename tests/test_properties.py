@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 
 import xxrules
 from xxrules import Status, normalize
-from xxrules._match import Matcher
+from xxrules.matching.facts import Matcher
 
 from .conftest import MINI
 from .strategies import ANY_TEXT, CHINESE, clue_dicts

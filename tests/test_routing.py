@@ -226,6 +226,6 @@ def test_an_implausible_year_makes_the_clue_invalid_not_a_crash(shipped, when):
     decision = shipped.route({"id": "x", "text": "药店卖假药", "received_at": when})
     assert decision.status is Status.invalid
     assert "outside the years 1970-2200" in decision.error.message
-    report = xxrules.check_referral(shipped, {"id": "x", "text": "液化气罐漏气", "transfers": [
+    report = xxrules.check_transfers(shipped, {"id": "x", "text": "液化气罐漏气", "transfers": [
         {"from": "住建局", "to": "应急管理局", "at": when}]})
     assert report.verdict.value == "invalid" and "outside the years" in report.error.message

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xxrules._workdays import (
-    CHINA,
+from xxrules.common.chinatime import CHINA_TIME as CHINA
+from xxrules.common.chinatime import local_time as china_time
+from xxrules.common.workdays import (
     add_working_days,
     calendar_covers,
     calendar_notes,
-    china_time,
     is_working_day,
     working_days_between,
 )

@@ -1,4 +1,4 @@
-"""The safe YAML reader (``xxrules._yaml``): YAML 1.2 scalars, no tags, no duplicate keys, positions."""
+"""The safe YAML reader (``xxrules.rulefiles.yaml``): YAML 1.2 scalars, no tags, no duplicate keys, positions."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xxrules._yaml import Document, read_yaml, read_yaml_text
+from xxrules.rulefiles.yaml import Document, read_yaml, read_yaml_text
 from xxrules.errors import RuleIssue, RuleSetError
 
 

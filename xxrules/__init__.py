@@ -5,12 +5,21 @@
 >>> decision = rules.route({"id": "c-1", "text": "健身房办了卡，老板跑路了"})
 >>> decision.status.value
 'routed'
+
+The sub-packages follow the data flow: ``rulefiles`` → ``matching`` → ``jurisdiction``
+→ ``criminal`` → ``engines`` → ``routing``, then the stages that consume decisions
+(``transfers``, ``monitor``, ``drawing``, ``rulings``), then ``render`` and ``cli``;
+``models``, ``errors`` and ``common`` lie under all of them.
 """
 
-from ._criminal import close_case
-from ._text import normalize
-from ._workdays import add_working_days, working_days_between
-from .errors import (
+import typing
+
+from xxrules import _deprecated
+from xxrules.common.text import normalize
+from xxrules.common.workdays import add_working_days, working_days_between
+from xxrules.criminal.triggers import close_case
+from xxrules.drawing.export import write_graph
+from xxrules.errors import (
     CaseClosureError,
     ClueError,
     EngineError,
@@ -21,8 +30,8 @@ from .errors import (
     RuleSetError,
     XxrulesError,
 )
-from .graph import jurisdiction_graph, write_graph
-from .models import (
+from xxrules.jurisdiction.graph import jurisdiction_graph
+from xxrules.models import (
     AssistingRef,
     CaseClosure,
     Clue,
@@ -38,6 +47,7 @@ from .models import (
     Explanation,
     Finding,
     Flag,
+    HandlingPolicy,
     Indicator,
     ItemRef,
     JurisdictionProfile,
@@ -46,9 +56,6 @@ from .models import (
     Measure,
     Notice,
     ObjectKind,
-    ReferralPolicy,
-    ReferralReport,
-    ReferredClue,
     Region,
     Resolution,
     RiskWarning,
@@ -62,16 +69,20 @@ from .models import (
     SupervisionField,
     SupervisionItem,
     Transfer,
+    TransferredClue,
+    TransferReport,
     TriggerHit,
     Verdict,
     WarningLevel,
 )
-from .monitor import Monitor
-from .referral import check_referral, check_referral_lines
-from .ruleset import RuleSet, load_ruleset
-from .rulings import record_ruling, write_ruling
+from xxrules.monitor.monitor import Monitor
+from xxrules.routing.ruleset import RuleSet, load_ruleset
+from xxrules.rulings import record_ruling, write_ruling
+from xxrules.transfers.chains import check_transfer_lines, check_transfers
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
+
+_deprecated.install()
 
 __all__ = [
     "AssistingRef",
@@ -93,6 +104,7 @@ __all__ = [
     "ExportError",
     "Finding",
     "Flag",
+    "HandlingPolicy",
     "Indicator",
     "ItemRef",
     "JurisdictionProfile",
@@ -104,9 +116,6 @@ __all__ = [
     "Monitor",
     "Notice",
     "ObjectKind",
-    "ReferralPolicy",
-    "ReferralReport",
-    "ReferredClue",
     "Region",
     "Resolution",
     "RiskWarning",
@@ -123,13 +132,15 @@ __all__ = [
     "SupervisionField",
     "SupervisionItem",
     "Transfer",
+    "TransferReport",
+    "TransferredClue",
     "TriggerHit",
     "Verdict",
     "WarningLevel",
     "XxrulesError",
     "add_working_days",
-    "check_referral",
-    "check_referral_lines",
+    "check_transfer_lines",
+    "check_transfers",
     "close_case",
     "jurisdiction_graph",
     "load_ruleset",
@@ -139,3 +150,8 @@ __all__ = [
     "write_graph",
     "write_ruling",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """Deprecated names (renamed in 0.2) still resolve, with a DeprecationWarning, until 0.3."""
+    return _deprecated.resolve(__name__, name)

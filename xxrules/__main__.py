@@ -1,3 +1,3 @@
-from .cli import main
+from xxrules.cli.app import main
 
 main()

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 
-from .models import Decision, KeywordSet, RulingRecord, SupervisionItem
+from xxrules.models import Decision, KeywordSet, RulingRecord, SupervisionItem
 
 if TYPE_CHECKING:
-    from .ruleset import RuleSet
+    from xxrules.routing.ruleset import RuleSet
 
 __all__ = ["RULINGS_FILE", "record_ruling", "write_ruling"]
 

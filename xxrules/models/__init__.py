@@ -5,10 +5,10 @@
   :class:`SupervisionItem`, :class:`Rule` with its :class:`Condition` and :class:`Outcome`,
   :class:`CriminalTrigger`, warning :class:`Indicator` s, and :class:`RuleFile`;
 * ``_clue``: what other systems send: :class:`Clue` with its :class:`Location` and
-  :class:`SupervisedObject`, and :class:`ReferredClue` with its :class:`Transfer` s;
+  :class:`SupervisedObject`, and :class:`TransferredClue` with its :class:`Transfer` s;
 * ``_decision``: what routing returns: :class:`Decision` with its :class:`Explanation`,
   a dispute's :class:`Resolution` and a :class:`CriminalReferral` (JSON-serialisable);
-* ``_casework``: what comes after routing: :class:`ReferralReport`, :class:`CaseClosure`,
+* ``_casework``: what comes after routing: :class:`TransferReport`, :class:`CaseClosure`,
   :class:`RiskWarning`.
 
 Every model is frozen: a loaded rule set and a decision never change after creation.
@@ -16,9 +16,9 @@ Import them from here (``xxrules.models``) or from ``xxrules``; the submodules a
 """
 
 
-from ._base import ID_PATTERN, DepartmentKind, Flag, ObjectKind, RegionKind, Source, Status
-from ._casework import CaseClosure, CriminalReview, Finding, Measure, Notice, ReferralReport, RiskWarning, Verdict
-from ._clue import Clue, Location, ReferredClue, SupervisedObject, Transfer
+from ._base import ID_PATTERN, LEAD, DepartmentKind, Flag, ObjectKind, RegionKind, Source, Status
+from ._casework import CaseClosure, CriminalReview, Finding, Measure, Notice, RiskWarning, TransferReport, Verdict
+from ._clue import Clue, Location, SupervisedObject, Transfer, TransferredClue
 from ._decision import (
     AssistingRef,
     Candidate,
@@ -44,6 +44,7 @@ from ._rules import (
     CriminalTrigger,
     Department,
     GroupKey,
+    HandlingPolicy,
     HourWindow,
     Indicator,
     Jurisdiction,
@@ -51,7 +52,6 @@ from ._rules import (
     KeywordSet,
     NumberRange,
     Outcome,
-    ReferralPolicy,
     Region,
     Role,
     Rule,
@@ -69,6 +69,7 @@ from ._rules import (
 
 __all__ = [
     "ID_PATTERN",
+    "LEAD",
     "AssistingRef",
     "Candidate",
     "CaseClosure",
@@ -88,6 +89,7 @@ __all__ = [
     "Finding",
     "Flag",
     "GroupKey",
+    "HandlingPolicy",
     "HourWindow",
     "Indicator",
     "ItemRef",
@@ -103,9 +105,6 @@ __all__ = [
     "NumberRange",
     "ObjectKind",
     "Outcome",
-    "ReferralPolicy",
-    "ReferralReport",
-    "ReferredClue",
     "Region",
     "RegionKind",
     "Resolution",
@@ -128,7 +127,22 @@ __all__ = [
     "Threshold",
     "TimeRange",
     "Transfer",
+    "TransferReport",
+    "TransferredClue",
     "TriggerHit",
     "Verdict",
     "WarningLevel",
 ]
+
+_RENAMED = {"ReferralReport": "TransferReport", "ReferredClue": "TransferredClue", "ReferralPolicy": "HandlingPolicy"}
+
+
+def __getattr__(name: str) -> object:
+    """Models renamed in 0.2 still resolve, with a DeprecationWarning, until 0.3."""
+    if name not in _RENAMED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import warnings
+
+    warnings.warn(f"xxrules.models.{name} is deprecated and will be removed in 0.3; use {_RENAMED[name]}",
+                  DeprecationWarning, stacklevel=2)
+    return globals()[_RENAMED[name]]

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
+LEAD = "lead"  # in a warning indicator's push_to: the routed lead of the clues that triggered it
 
 
 class _Frozen(BaseModel):

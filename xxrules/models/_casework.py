@@ -41,7 +41,7 @@ class Notice(_Frozen):
     due: datetime | None = None
 
 
-class ReferralReport(_Frozen):
+class TransferReport(_Frozen):
     """The check of one clue's transfer history against the jurisdiction graph and the policy."""
 
     clue_id: str

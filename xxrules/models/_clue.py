@@ -75,7 +75,7 @@ class Transfer(_Frozen):
         return _plausible(value) or value
 
 
-class ReferredClue(Clue):
+class TransferredClue(Clue):
     """A clue with its transfer history, as ``xxrules refer`` reads it.
 
     ``found_by`` names the department whose inspection found the clue, if any: when

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import Field, GetJsonSchemaHandler, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import AliasChoices, Field, GetJsonSchemaHandler, StrictBool, StrictInt, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
 
 from ._base import ID_PATTERN, DepartmentKind, Flag, ObjectKind, RegionKind, Source, _Frozen
@@ -48,11 +48,12 @@ class Region(_Named):
     unit_name: str | None = None  # name of a street office that is not a listed department
 
 
-class ReferralPolicy(_Frozen):
-    """Deadlines and limits for passing clues between departments (defaults: DOMAIN.md §4).
+class HandlingPolicy(_Frozen):
+    """Deadlines for handling clues: transfers (线索移送) and criminal referral (行刑衔接); defaults: DOMAIN.md §4.
 
     Working-day periods count Chinese working days (public holidays and adjusted
     working weekends included); ``police`` names the department criminal cases go to.
+    Written under ``jurisdiction.handling`` (``referral``, its old name, is still read until 0.3).
     """
 
     return_window_working_days: int = Field(default=1, ge=0)  # 吕梁 12345: return within 1 working day
@@ -66,14 +67,14 @@ class ReferralPolicy(_Frozen):
 
 
 class Jurisdiction(_Frozen):
-    """Who the rule set is for, its version label, its default coordinator and referral policy."""
+    """Who the rule set is for, its version label, its default coordinator and handling policy."""
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
     version: str
     task_force_office: str  # 工作专班办公室: coordinates unmatched and disputed clues
     description: str = ""
-    referral: ReferralPolicy = ReferralPolicy()
+    handling: HandlingPolicy = Field(default=HandlingPolicy(), validation_alias=AliasChoices("handling", "referral"))
 
 
 class JurisdictionProfile(_Frozen):

@@ -1,0 +1,1 @@
+"""Shared helpers at the bottom of the house: China time, text normalization, name look-up, windows, working days, JSON Lines."""

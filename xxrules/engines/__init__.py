@@ -1,0 +1,1 @@
+"""Other engines deciding which rules hold, cross-checked against the evaluator."""

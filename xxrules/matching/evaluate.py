@@ -1,0 +1,195 @@
+"""Evaluating a rule's condition tree against one clue's facts, keeping a trace.
+
+Conditions arrive compiled (``_match.compile_condition``): keywords, tags and
+categories already normalised and time bounds in China time, so nothing about
+the rule is recomputed per clue.
+
+:func:`evaluate` returns whether the condition held and the trace of the tests
+it made (what was tested, where in the rule, whether it held, and for keywords
+where in the text they matched). The trace is the explanation: nothing is
+re-derived later. It also returns the rule's *specificity* on this clue:
+``(field tests held, distinct keywords matched, characters of those keywords)``,
+where a keyword found only inside a longer matched keyword does not count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+
+from xxrules.matching.facts import ClueFacts
+from xxrules.models import Condition, ConditionTrace, HourWindow, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
+
+__all__ = ["ConditionResult", "evaluate"]
+
+
+@dataclass
+class ConditionResult:
+    """Result of evaluating one condition tree."""
+
+    held: bool
+    traces: list[ConditionTrace] = field(default_factory=list)
+    fields: int = 0
+    keywords: set[str] = field(default_factory=set)
+
+    def absorb(self, other: ConditionResult) -> None:
+        self.traces.extend(other.traces)
+        self.fields += other.fields
+        self.keywords |= other.keywords
+
+    def specificity(self) -> tuple[int, int, int]:
+        return self.fields, len(self.keywords), sum(len(k) for k in self.keywords)
+
+
+def _trace(path: str, test: str, held: bool, hits: Iterable[KeywordHit] = ()) -> ConditionTrace:
+    return ConditionTrace.model_construct(path=path, test=test, held=held, hits=tuple(hits))
+
+
+def _keyword_hits(facts: ClueFacts, words: Iterable[str]) -> list[KeywordHit]:
+    return [KeywordHit.model_construct(keyword=w, start=s, end=e) for w in words for s, e in facts.hits.get(w, ())]
+
+
+def _keywords(kw: KeywordSet, facts: ClueFacts, path: str) -> ConditionResult:
+    result = ConditionResult(True)
+    for part in ("all", "any", "none"):
+        words = list(getattr(kw, part) or ())
+        if not words:
+            continue
+        present = [w for w in dict.fromkeys(words) if w in facts.hits]
+        held = {"all": len(present) == len(set(words)), "any": bool(present), "none": not present}[part]
+        result.traces.append(_trace(f"{path}.{part}", f"{part} of {_short(tuple(words))}", held, _keyword_hits(facts, present)))
+        if not held:
+            result.held = False
+            return result
+        if part != "none":
+            result.keywords.update(_outermost(present, facts))
+    return result
+
+
+def _outermost(words: list[str], facts: ClueFacts) -> list[str]:
+    """``words`` less those found only inside another word's matches (液化气 inside 液化气罐 counts once)."""
+    spans = {(start, end, word) for word in words for start, end in facts.hits[word]}
+
+    def inside_another(word: str) -> bool:
+        return all(any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
+                   for start, end in facts.hits[word])
+
+    return [word for word in words if not inside_another(word)]
+
+
+@lru_cache(maxsize=4096)
+def _short(words: tuple[str, ...], limit: int = 6) -> str:
+    shown = ", ".join(words[:limit])
+    return f"[{shown}{', …' if len(words) > limit else ''}]"
+
+
+def _member(name: str, allowed: tuple[str, ...], actual: str | None | frozenset[str], path: str) -> ConditionResult:
+    values = actual if isinstance(actual, frozenset) else frozenset({actual} if actual else ())
+    held = not values.isdisjoint(allowed)  # StrEnum values hash and compare as their strings
+    got = ", ".join(sorted(values)) if values else "none"
+    return ConditionResult(held, [_trace(path, f"{name} in {_short(allowed)} (clue: {got})", held)], fields=int(held))
+
+
+def _tags(tags: TagSet, facts: ClueFacts, path: str) -> ConditionResult:
+    wanted = {part: set(getattr(tags, part) or ()) for part in ("any", "all", "none")}
+    held = ((not wanted["any"] or bool(wanted["any"] & facts.tags))
+            and wanted["all"] <= facts.tags and not wanted["none"] & facts.tags)
+    test = f"object tags {', '.join(f'{p} of {sorted(v)}' for p, v in wanted.items() if v)}"
+    return ConditionResult(held, [_trace(path, test, held)], fields=int(held))
+
+
+def _in_range(bounds: NumberRange, value: float) -> bool:
+    return ((bounds.gt is None or value > bounds.gt) and (bounds.gte is None or value >= bounds.gte)
+            and (bounds.lt is None or value < bounds.lt) and (bounds.lte is None or value <= bounds.lte))
+
+
+def _amount(bounds: NumberRange, facts: ClueFacts, path: str) -> ConditionResult:
+    held = facts.amount is not None and _in_range(bounds, facts.amount)
+    return ConditionResult(held, [_trace(path, f"amount {_range_text(bounds)} (clue: {facts.amount})", held)],
+                   fields=int(held))
+
+
+@lru_cache(maxsize=1024)
+def _range_text(bounds: NumberRange) -> str:
+    return " and ".join(f"{op} {v:g}" for op, v in bounds.model_dump(exclude_none=True).items())
+
+
+def _in_hours(window: HourWindow, hour: int) -> bool:
+    if window.start < window.end:
+        return window.start <= hour < window.end
+    return hour >= window.start or hour < window.end
+
+
+def _time(times: TimeRange, facts: ClueFacts, path: str) -> ConditionResult:
+    moment = facts.received_at
+    if moment is None:
+        return ConditionResult(False, [_trace(path, "received_at is set", False)])
+    checks = {
+        "after": times.after is None or moment >= times.after,
+        "before": times.before is None or moment < times.before,
+        "hours": times.hours is None or _in_hours(times.hours, moment.hour),
+        "weekdays": times.weekdays is None or moment.isoweekday() in times.weekdays,
+    }
+    held = all(checks.values())
+    text = f"received_at {_time_text(times)} (clue: {moment.isoformat()})"
+    return ConditionResult(held, [_trace(path, text, held)], fields=int(held))
+
+
+@lru_cache(maxsize=1024)
+def _time_text(times: TimeRange) -> str:
+    return ", ".join(f"{name} {value}" for name, value in times.model_dump(exclude_none=True, by_alias=True).items())
+
+
+def evaluate(cond: Condition, facts: ClueFacts, path: str = "when") -> ConditionResult:
+    """Evaluate ``cond`` on ``facts``; stop at the first test that fails."""
+    result = ConditionResult(True)
+    for test in _tests(cond, facts, path):
+        part = test()
+        result.absorb(part)
+        if not part.held:
+            result.held = False
+            return result
+    return result
+
+
+def _tests(cond: Condition, facts: ClueFacts, path: str) -> Iterator[Callable[[], ConditionResult]]:
+    """The tests of one condition mapping, cheapest first, as thunks."""
+    if cond.source is not None:
+        yield partial(_member, "source", cond.source, facts.source, f"{path}.source")
+    if cond.object_kind is not None:
+        yield partial(_member, "object kind", cond.object_kind, facts.object_kind, f"{path}.object_kind")
+    if cond.category is not None:
+        yield partial(_member, "category", cond.category, facts.category, f"{path}.category")
+    if cond.region is not None:
+        yield partial(_member, "region", cond.region, facts.regions, f"{path}.region")
+    if cond.object_tags is not None:
+        yield partial(_tags, cond.object_tags, facts, f"{path}.object_tags")
+    if cond.amount is not None:
+        yield partial(_amount, cond.amount, facts, f"{path}.amount")
+    if cond.received_at is not None:
+        yield partial(_time, cond.received_at, facts, f"{path}.received_at")
+    if cond.keywords is not None:
+        yield partial(_keywords, cond.keywords, facts, f"{path}.keywords")
+    for index, child in enumerate(cond.all_of or ()):
+        yield partial(evaluate, child, facts, f"{path}.all.{index}")
+    if cond.any_of:
+        yield partial(_any, cond.any_of, facts, f"{path}.any")
+    if cond.not_ is not None:
+        yield partial(_not, cond.not_, facts, f"{path}.not")
+
+
+def _any(children: tuple[Condition, ...], facts: ClueFacts, path: str) -> ConditionResult:
+    failed = ConditionResult(False)
+    for index, child in enumerate(children):
+        branch = evaluate(child, facts, f"{path}.{index}")
+        if branch.held:
+            return branch
+        failed.traces.extend(branch.traces)
+    return failed
+
+
+def _not(child: Condition, facts: ClueFacts, path: str) -> ConditionResult:
+    inner = evaluate(child, facts, path)
+    test = "not: " + "; ".join(t.test for t in inner.traces)
+    return ConditionResult(not inner.held, [_trace(path, test, not inner.held)])

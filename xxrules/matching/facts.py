@@ -1,0 +1,191 @@
+"""Matching: one keyword automaton and a rule index, built once per rule set.
+
+A clue is matched in three steps, none of which loops over rules × keywords:
+
+1. :meth:`Matcher.facts` normalises the text once and finds every keyword and
+   region name in one Aho-Corasick pass (overlapping matches);
+2. each rule was indexed at build time by its *anchors*: values one of which must
+   be present for the rule to hold (a keyword, a source, an object kind, a tag, a
+   region, a category). :meth:`Matcher.candidates` unions the rules anchored on
+   what the clue has, plus the few rules that have no anchor;
+3. only those candidates are evaluated (``_evaluate``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import ahocorasick_rs
+
+from xxrules.common.chinatime import local_time
+from xxrules.common.names import Directory
+from xxrules.common.text import normalize
+from xxrules.models import Clue, Condition, KeywordSet, Rule, TagSet
+
+__all__ = ["ClueFacts", "Matcher", "anchors", "compile_condition"]
+
+Anchor = tuple[str, str]  # (kind, value): ("kw", "液化气"), ("source", "media") …
+
+
+@dataclass(frozen=True)
+class ClueFacts:
+    """What the rules can test about one clue, computed once."""
+
+    text: str
+    hits: dict[str, list[tuple[int, int]]]
+    source: str | None = None
+    object_kind: str | None = None
+    tags: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    category: str | None = None
+    amount: float | None = None
+    received_at: datetime | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def anchors(self) -> Iterable[Anchor]:
+        yield from (("kw", word) for word in self.hits)
+        for kind, value in (("source", self.source), ("object_kind", self.object_kind), ("category", self.category)):
+            if value is not None:
+                yield kind, value
+        yield from (("tag", tag) for tag in self.tags)
+        yield from (("region", region) for region in self.regions)
+
+
+
+def anchors(cond: Condition) -> frozenset[Anchor] | None:
+    """Values of which at least one must be present for ``cond`` to hold, or None if there are none."""
+    conjuncts = [a for a in _conjunct_anchors(cond) if a is not None]
+    if not conjuncts:
+        return None
+    return min(conjuncts, key=lambda found: (not all(kind == "kw" for kind, _ in found), len(found), sorted(found)))
+
+
+def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
+    if cond.keywords is not None:
+        words = cond.keywords.all[:1] if cond.keywords.all else cond.keywords.any
+        yield frozenset(("kw", normalize(w)) for w in words) if words else None
+    yield _values("source", cond.source, normalise=False)
+    yield _values("object_kind", cond.object_kind, normalise=False)
+    yield _values("region", cond.region, normalise=False)
+    yield _values("category", cond.category)
+    if cond.object_tags is not None:
+        yield _values("tag", cond.object_tags.all[:1] if cond.object_tags.all else cond.object_tags.any)
+    yield from (anchors(child) for child in cond.all_of or ())
+    if cond.any_of:
+        branches = [anchors(child) for child in cond.any_of]
+        yield None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+
+
+def compile_condition(cond: Condition) -> Condition:
+    """``cond`` with keywords, tags and categories normalised and time bounds in China time (once per rule set)."""
+    update: dict[str, object] = {}
+    if cond.keywords is not None:
+        update["keywords"] = cond.keywords.model_copy(update=_normalised_lists(cond.keywords))
+    if cond.object_tags is not None:
+        update["object_tags"] = cond.object_tags.model_copy(update=_normalised_lists(cond.object_tags))
+    if cond.category is not None:
+        update["category"] = tuple(normalize(c) for c in cond.category)
+    if cond.received_at is not None:
+        times = cond.received_at
+        update["received_at"] = times.model_copy(update={
+            "after": local_time(times.after) if times.after else None,
+            "before": local_time(times.before) if times.before else None})
+    for name in ("all_of", "any_of"):
+        if getattr(cond, name):
+            update[name] = tuple(compile_condition(child) for child in getattr(cond, name))
+    if cond.not_ is not None:
+        update["not_"] = compile_condition(cond.not_)
+    return cond.model_copy(update=update)
+
+
+def _normalised_lists(model: KeywordSet | TagSet) -> dict[str, tuple[str, ...]]:
+    return {part: tuple(dict.fromkeys(normalize(w) for w in words))
+            for part in ("any", "all", "none") if (words := getattr(model, part)) is not None}
+
+
+def _values(kind: str, values: Iterable[str] | None, normalise: bool = True) -> frozenset[Anchor] | None:
+    if not values:
+        return None
+    return frozenset((kind, normalize(str(v)) if normalise else str(v)) for v in values)
+
+
+class Matcher:
+    """The automaton and anchor index of one rule set."""
+
+    def __init__(self, rules: list[Rule], directory: Directory, extra: Iterable[Condition] = ()) -> None:
+        """``extra`` conditions (criminal triggers …) add their keywords to the automaton, not to the index."""
+        self.directory = directory
+        self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
+        conditions = [rule.when for rule in rules] + list(extra)
+        words = {normalize(w) for cond in conditions for w in _keywords(cond)} | set(self.region_names)
+        self.patterns = sorted(w for w in words if w)
+        self.automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
+        self.index: dict[Anchor, list[int]] = defaultdict(list)
+        self.unanchored: list[int] = []
+        for position, rule in enumerate(rules):
+            found = anchors(rule.when)
+            if found is None:
+                self.unanchored.append(position)
+            for anchor in found or ():
+                self.index[anchor].append(position)
+
+    def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Every pattern found in normalised ``text`` → its [start, end) spans."""
+        hits: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        if self.automaton is not None and text:
+            for pattern, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+                hits[self.patterns[pattern]].append((start, end))
+        return dict(hits)
+
+    def facts(self, clue: Clue) -> ClueFacts:
+        """Normalise and look up everything about ``clue`` that rules may test."""
+        text = normalize(clue.text)
+        hits = self.find(text)
+        regions, notes = self._regions(clue, hits)
+        obj = clue.object
+        return ClueFacts(
+            text=text,
+            hits=hits,
+            source=clue.source.value if clue.source else None,
+            object_kind=obj.kind.value if obj and obj.kind else None,
+            tags=frozenset(normalize(t) for t in obj.tags) if obj else frozenset(),
+            regions=regions,
+            category=normalize(clue.category) if clue.category else None,
+            amount=clue.amount,
+            received_at=local_time(clue.received_at) if clue.received_at else None,
+            notes=tuple(notes),
+        )
+
+    def _regions(self, clue: Clue, hits: dict[str, list[tuple[int, int]]]) -> tuple[frozenset[str], list[str]]:
+        named: list[str] = []
+        notes: list[str] = []
+        location = clue.location
+        for label, value in (("street", location and location.street), ("new_city", location and location.new_city)):
+            if value:
+                region = self.directory.region(value)
+                named.append(region) if region else notes.append(f"unknown {label} '{value}' in location")
+        if not named:
+            named = sorted({self.region_names[w] for w in hits if w in self.region_names})
+            if named:
+                notes.append("region found in the text: " + ", ".join(self.directory.regions[r].name for r in named))
+        found = {r for region in named for r in self.directory.region_and_parents(region)}
+        return frozenset(found), notes
+
+    def candidates(self, facts: ClueFacts) -> list[int]:
+        """Positions of the rules that can hold for ``facts``, in rule order."""
+        found = set(self.unanchored)
+        for anchor in facts.anchors():
+            found.update(self.index.get(anchor, ()))
+        return sorted(found)
+
+
+def _keywords(cond: Condition) -> Iterable[str]:
+    if cond.keywords is not None:
+        yield from cond.keywords.words()
+    for child in (*(cond.all_of or ()), *(cond.any_of or ())):
+        yield from _keywords(child)
+    if cond.not_ is not None:
+        yield from _keywords(cond.not_)

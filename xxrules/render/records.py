@@ -1,0 +1,54 @@
+"""Reading clues from JSON Lines and writing decisions as JSON Lines, CSV or rows.
+
+Kept apart from the CLI so notebooks and services can use the same readers: a
+malformed line never stops a stream; it becomes a :class:`~xxrules.errors.ClueError`
+carrying its line number, which routing turns into an ``invalid`` decision.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from xxrules.models import Decision
+
+__all__ = ["CSV_COLUMNS", "decision_json", "decision_row", "write_csv", "write_jsonl"]
+
+CSV_COLUMNS = ("clue_id", "status", "lead_id", "lead", "assisting", "item_id", "item", "rules", "flags", "reason")
+
+
+def decision_json(decision: Decision, explain: bool = False) -> str:
+    """One decision as a compact JSON line (the ``route --format jsonl`` contract)."""
+    data = decision.model_dump(mode="json") if explain else decision.summary()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(decisions: Iterable[Decision], stream: TextIO, explain: bool = False) -> None:
+    stream.writelines(decision_json(decision, explain) + "\n" for decision in decisions)
+
+
+def decision_row(decision: Decision) -> dict[str, str]:
+    """A flat row of text for tables and CSV."""
+    return {
+        "clue_id": decision.clue_id,
+        "status": decision.status.value,
+        "lead_id": decision.lead.id if decision.lead else "",
+        "lead": decision.lead.name if decision.lead else "",
+        "assisting": "、".join(a.name for a in decision.assisting),
+        "item_id": decision.item.id if decision.item else "",
+        "item": decision.item.name if decision.item else "",
+        "rules": " ".join(decision.rules),
+        "flags": " ".join(f.value for f in decision.flags),
+        "reason": decision.reason if decision.status.value != "invalid" or not decision.error
+        else decision.error.message,
+    }
+
+
+def write_csv(decisions: Iterable[Decision], stream: TextIO) -> None:
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for decision in decisions:
+        writer.writerow(decision_row(decision))
+

@@ -1,0 +1,259 @@
+"""Deciding: from the rules that fired to one :class:`~xxrules.models.Decision`.
+
+Ranking: higher priority first, then higher specificity (field tests held,
+distinct keywords, keyword characters), then rule id, so the order never depends
+on file order. The top rules (same priority and specificity) either agree on the
+lead (``routed``) or not: then the dispute ladder (``_ladder``) tries the item
+list, field ownership and closeness on the jurisdiction graph. Settled: ``routed``
+with the ladder's lead, the other contenders assisting, and the ``resolution``
+recorded. Not settled: ``disputed``, every candidate listed and acting
+provisionally, the resolution naming who must decide. An item without a lead goes
+up the same ladder. No rule fired: ``unmatched``, the task-force office
+coordinates. Assisting departments come from the item's cooperating list, the
+rule's own list and the territorial unit (属地), in that order, never the lead.
+Flags come from the winning rule and its item, except ``criminal_check``: any
+explicit rule that fired can raise it, so a suspected crime is never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from xxrules.common.names import Directory
+from xxrules.jurisdiction.disputes import Ladder
+from xxrules.matching.compiled import Fired
+from xxrules.matching.facts import ClueFacts
+from xxrules.models import (
+    AssistingRef,
+    Candidate,
+    Decision,
+    DepartmentRef,
+    Explanation,
+    Flag,
+    ItemRef,
+    LostRule,
+    Resolution,
+    RulesetRef,
+    RuleTrace,
+    Status,
+    SupervisionItem,
+)
+
+NO_LEAD = "未定牵头部门"  # shown for an item without a lead, until the ladder settles it
+
+__all__ = ["NO_LEAD", "Context", "decide", "department_refs"]
+
+
+class Context:
+    """What every decision of one rule set shares: department and item references are built once."""
+
+    def __init__(self, directory: Directory, ruleset: RulesetRef, office: str,
+                 items: Iterable[SupervisionItem], ladder: Ladder) -> None:
+        self.directory = directory
+        self.ruleset = ruleset
+        self.office = office  # task-force office department id
+        self.departments = ladder.departments
+        self.items = {item.id: ItemRef(id=item.id, name=item.name) for item in items}
+        self.ladder = ladder
+
+
+def department_refs(directory: Directory) -> dict[str, DepartmentRef]:
+    """Every department and territorial unit of a jurisdiction, by id."""
+    refs = {d.id: DepartmentRef(id=d.id, name=d.name) for d in directory.departments.values()}
+    for region_id in sorted(directory.regions):
+        unit, name = directory.territorial_unit(region_id)
+        refs.setdefault(unit, DepartmentRef(id=unit, name=name))
+    return refs
+
+
+def _dept(ctx: Context, dept_id: str) -> DepartmentRef:
+    return ctx.departments[dept_id]
+
+
+def _item_ref(item: SupervisionItem | None, ctx: Context) -> ItemRef | None:
+    return ctx.items[item.id] if item else None
+
+
+def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
+    c = fired.compiled
+    return RuleTrace.model_construct(
+        rule_id=c.rule.id, item=c.item.id if c.item else None, lead=_dept(ctx, c.lead).name if c.lead else NO_LEAD,
+        priority=c.rule.priority, specificity=fired.specificity,
+        source=str(c.position) if c.position else None, conditions=tuple(fired.outcome.traces))
+
+
+def _lost_reason(fired: Fired, winner: Fired) -> str:
+    if fired.compiled.rule.priority < winner.compiled.rule.priority:
+        return f"lower priority ({fired.compiled.rule.priority}) than {winner.compiled.rule.id}"
+    if fired.rank < winner.rank:
+        return f"less specific {fired.specificity} than {winner.compiled.rule.id}"
+    if fired.compiled.lead != winner.compiled.lead:
+        return f"tied with {winner.compiled.rule.id}; the dispute ladder chose the other lead"
+    return f"tied with {winner.compiled.rule.id} for the same lead; the winner's id sorts first"
+
+
+def _territorial(fired: Fired, facts: ClueFacts, ctx: Context) -> tuple[str, str, str] | None:
+    """(unit id, mode, reason) of the territorial unit, when the rule calls for one and the clue names a place."""
+    c = fired.compiled
+    mode = c.rule.then.territorial or (c.item.territorial if c.item else "none")
+    if mode == "none" or not facts.regions:
+        return None
+    deepest = max(sorted(facts.regions), key=lambda r: len(ctx.directory.region_and_parents(r)))
+    unit, _ = ctx.directory.territorial_unit(deepest)
+    return unit, mode, f"属地: {ctx.directory.regions[deepest].name}"
+
+
+def _assisting(winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context,
+               contenders: tuple[Candidate, ...] = ()) -> tuple[AssistingRef, ...]:
+    c = winner.compiled
+    rows: list[tuple[str, str]] = []
+    rows += [(x.lead.id, f"争议候选, 协助牵头部门: rule {x.rule_id}") for x in contenders]
+    if c.item is not None:
+        if c.item.lead is not None and c.item.lead != lead:
+            rows.append((c.item.lead, f"事项牵头部门: {c.item.name}"))
+        rows += [(d, f"事项配合部门: {c.item.name}") for d in c.item.cooperating]
+    rows += [(d, f"rule {c.rule.id}") for d in c.rule.then.assisting]
+    if unit is not None:
+        rows.append((unit[0], unit[2]))
+    seen = {lead}
+    result = []
+    for dept_id, reason in rows:
+        if dept_id not in seen:
+            seen.add(dept_id)
+            ref = _dept(ctx, dept_id)
+            result.append(AssistingRef.model_construct(id=ref.id, name=ref.name, reason=reason))
+    return tuple(result)
+
+
+def _flags(fired: list[Fired], unit: tuple[str, str, str] | None) -> tuple[tuple[Flag, ...], list[str]]:
+    """The winner's flags, plus ``criminal_check`` raised by any rule that fired (有案必移: never lost)."""
+    c = fired[0].compiled
+    flags = set(c.rule.then.flags)
+    if c.item is not None:
+        flags.update(c.item.flags)
+        flags.update(f for f, on in ((Flag.key_field, c.item.key_field), (Flag.pilot, c.item.pilot)) if on)
+    if unit is not None:
+        flags.add(Flag.territorial)
+    notes = [] if Flag.criminal_check in flags else _criminal_notes(fired[1:])
+    if notes:
+        flags.add(Flag.criminal_check)
+    return tuple(sorted(flags)), notes
+
+
+def _criminal_notes(fired: list[Fired]) -> list[str]:
+    """A note naming the first fired rule that raises ``criminal_check`` in its outcome, if any."""
+    raisers = [f.compiled.rule.id for f in fired if Flag.criminal_check in f.compiled.rule.then.flags]
+    return [f"criminal_check raised by rule {raisers[0]}, which fired but did not win"] if raisers else []
+
+
+def _explanation(facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context,
+                 notes: list[str] | None = None) -> Explanation:
+    return Explanation.model_construct(normalized_text=facts.text, fired=tuple(_rule_trace(f, ctx) for f in fired),
+                                       lost=tuple(lost), notes=facts.notes + tuple(notes or ()))
+
+
+def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context) -> Decision:
+    """The decision for one clue, given the rules that fired and those that failed."""
+    fired = sorted(fired, key=Fired.sort_key)
+    base: dict[str, Any] = {"clue_id": clue_id, "ruleset": ctx.ruleset, "rules": tuple(f.compiled.rule.id for f in fired)}
+    if not fired:
+        return Decision.model_construct(**base, status=Status.unmatched, coordinator=_dept(ctx, ctx.office),
+                                        reason="no rule matched; the task-force office coordinates",
+                                        explanation=_explanation(facts, [], failed, ctx), **_empty())
+    top = [f for f in fired if f.rank == fired[0].rank]
+    leads = list(dict.fromkeys(f.compiled.lead for f in top))
+    if len(leads) > 1 or "" in leads:
+        return _climb(base, facts, fired, top, failed, ctx)
+    return _routed(base, facts, fired, failed, ctx)
+
+
+def _empty() -> dict[str, Any]:
+    return {"lead": None, "assisting": (), "item": None, "flags": (), "candidates": (), "error": None,
+            "resolution": None, "referral": None}
+
+
+def _evidence_weight(fired: Fired) -> float:
+    """How strongly a fired rule points at its item's field: 1 + field tests held + distinct keywords."""
+    fields, words, _ = fired.specificity
+    return 1.0 + fields + words
+
+
+def _climb(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
+           failed: list[LostRule], ctx: Context) -> Decision:
+    """Top rules disagree on the lead (or an item has none): climb the dispute ladder."""
+    contenders = [lead for lead in dict.fromkeys(f.compiled.lead for f in top) if lead]
+    items = [f.compiled.item.id for f in fired if f.compiled.item is not None]
+    evidence = ctx.ladder.field_evidence((f.compiled.item.id if f.compiled.item else None, _evidence_weight(f))
+                                         for f in fired)
+    resolution = ctx.ladder.settle(contenders, items, evidence)
+    candidates = _candidates(top, ctx)
+    if not resolution.settled or resolution.lead is None:
+        return _disputed(base, facts, fired, top, failed, ctx, resolution, candidates)
+    lead = resolution.lead.id
+    winner = next((f for f in top if f.compiled.lead == lead), None) or next(f for f in top if not f.compiled.lead)
+    ordered = [winner, *(f for f in fired if f is not winner)]
+    return _routed(base, facts, ordered, failed, ctx, settled=(lead, resolution, candidates))
+
+
+def _no_lead_items(fired: list[Fired]) -> str:
+    names = [f.compiled.item.name for f in fired if not f.compiled.lead and f.compiled.item is not None]
+    return "item " + "、".join(dict.fromkeys(names)) + " has no lead"
+
+
+def _candidates(top: list[Fired], ctx: Context) -> tuple[Candidate, ...]:
+    return tuple(
+        Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item, ctx),
+                                  rule_id=f.compiled.rule.id, priority=f.compiled.rule.priority,
+                                  specificity=f.specificity)
+        for f in top if f.compiled.lead)
+
+
+def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
+              failed: list[LostRule], ctx: Context, resolution: Resolution,
+              candidates: tuple[Candidate, ...]) -> Decision:
+    names = "、".join(dict.fromkeys(c.lead.name for c in candidates)) or _no_lead_items(top)
+    deciders = "、".join(d.name for d in resolution.escalate_to)
+    acting = "、".join(d.name for d in resolution.provisional)
+    lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
+            for f in fired if f not in top]
+    notes = _criminal_notes(fired)
+    flags = (Flag.criminal_check,) if notes else ()
+    return Decision.model_construct(
+        **base, **{**_empty(), "candidates": candidates, "flags": flags, "resolution": resolution},
+        status=Status.disputed, coordinator=_dept(ctx, ctx.office),
+        reason=f"disputed ({names}); escalated to {deciders} ({resolution.rung.value}); "
+               f"meanwhile {acting} act provisionally",
+        explanation=_explanation(facts, fired, lost + failed, ctx, notes))
+
+
+_Settled = tuple[str, Resolution, tuple[Candidate, ...]]
+
+
+def _routed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], failed: list[LostRule],
+            ctx: Context, settled: _Settled | None = None) -> Decision:
+    winner = fired[0]
+    c = winner.compiled
+    unit = _territorial(winner, facts, ctx)
+    lead = settled[0] if settled else unit[0] if unit is not None and unit[1] == "lead" else c.lead
+    lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=())
+            for f in fired[1:]]
+    assisting = _assisting(winner, lead, unit, ctx, settled[2] if settled else ())
+    flags, notes = _flags(fired, unit)
+    return Decision.model_construct(
+        **base, status=Status.routed, lead=_dept(ctx, lead), assisting=assisting,
+        item=_item_ref(c.item, ctx), flags=flags, candidates=settled[2] if settled else (), coordinator=None,
+        error=None, resolution=settled[1] if settled else None, referral=None,
+        reason=_routed_reason(winner, settled, ctx),
+        explanation=_explanation(facts, fired, lost + failed, ctx, notes))
+
+
+def _routed_reason(winner: Fired, settled: _Settled | None, ctx: Context) -> str:
+    c = winner.compiled
+    item = f"item {c.item.name}" if c.item else "an explicit lead"
+    if settled is None:
+        return f"rule {c.rule.id} ({item}) ranks first"
+    _, resolution, candidates = settled
+    names = "、".join(dict.fromkeys(x.lead.name for x in candidates)) or _no_lead_items([winner])
+    step = resolution.steps[-1]
+    return f"disputed ({names}); settled by {resolution.rung.value}: {step.detail}"

@@ -1,0 +1,332 @@
+"""The public entry points: :func:`load_ruleset` and the immutable :class:`RuleSet`.
+
+A :class:`RuleSet` is built once from its canonical spec (a resolved
+:class:`~xxrules.models.RuleFile`): the keyword automaton and the rule index are
+compiled then, never per clue. It holds no per-clue state, so one instance is
+safe to share between threads. It pickles as its declarative spec and rebuilds
+its native state (the automaton) on load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from importlib.resources.abc import Traversable
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+
+from xxrules.common.jsonlines import read_jsonl
+from xxrules.common.names import DepartmentNames, Directory
+from xxrules.criminal.triggers import Triggers
+from xxrules.engines.durable.router import DurableRouter
+from xxrules.errors import ClueError
+from xxrules.jurisdiction.disputes import Ladder
+from xxrules.jurisdiction.graph import Graph, build_graph
+from xxrules.matching.compiled import CompiledRule
+from xxrules.matching.facts import Matcher, compile_condition
+from xxrules.models import (
+    Clue,
+    ClueErrorInfo,
+    Decision,
+    Indicator,
+    JurisdictionProfile,
+    Resolution,
+    Rule,
+    RuleFile,
+    RulesetRef,
+    SourcePosition,
+    Status,
+    SupervisionItem,
+)
+from xxrules.routing.decide import Context, department_refs
+from xxrules.routing.pipeline import Pipeline
+from xxrules.rulefiles.check import item_rule, resolve
+from xxrules.rulefiles.load import load_documents, merge_documents, shipped_rules
+from xxrules.rulefiles.yaml import Document
+
+__all__ = ["RuleSet", "load_ruleset"]
+
+ClueInput = Clue | Mapping[str, Any]
+ENGINES = ("default", "durable")  # see README "Two engines"
+
+
+def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleSet:
+    """Load a rule set from a folder of YAML files, or one file.
+
+    ``None`` loads the shipped Xixian pack. Raises :class:`~xxrules.errors.RuleSetError`
+    listing every problem found, each with its file, line, rule id and field.
+
+    >>> rules = load_ruleset()
+    >>> rules.route({"id": "c-1", "text": "液化气罐漏气，一股煤气味"}).lead.name
+    '住房和城乡建设局'
+    """
+    root = shipped_rules() if path is None else path if isinstance(path, Traversable) else Path(path)
+    return _checked(load_documents(root))
+
+
+def _checked(documents: list[Document]) -> RuleSet:
+    """Validate, check and resolve documents into a rule set (every entry point goes through here)."""
+    loaded = merge_documents(documents)
+    spec = resolve(loaded)
+    positions = {(section, str(getattr(model, "id", getattr(model, "name", "")))): position
+                 for section, rows in loaded.entries.items() for model, position, _ in rows}
+    return RuleSet(spec, positions, _checked_token=_TOKEN)
+
+
+_TOKEN = object()
+
+
+class RuleSet:
+    """A loaded, checked and compiled rule set. Immutable; share it freely between threads."""
+
+    def __init__(self, spec: RuleFile, positions: Mapping[tuple[str, str], SourcePosition] | None = None,
+                 *, _checked_token: object = None) -> None:
+        if _checked_token is not _TOKEN:
+            raise TypeError("build a RuleSet with load_ruleset(path) or RuleSet.from_dict(data)")
+        self._spec = spec
+        self._positions = dict(positions or {})
+        self._build()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], name: str = "<dict>") -> RuleSet:
+        """A rule set from plain data shaped like one rule file, checked like files are.
+
+        >>> RuleSet.from_dict(load_ruleset().to_dict()) == load_ruleset()
+        True
+        """
+        return _checked([Document(name, dict(data))])
+
+    def _build(self) -> None:
+        spec = self._spec
+        assert spec.jurisdiction is not None
+        self.profile = JurisdictionProfile(jurisdiction=spec.jurisdiction, roles=spec.roles,
+                                           departments=spec.departments, regions=spec.regions)
+        self.directory = Directory(self.profile)
+        self.items: dict[str, SupervisionItem] = {item.id: item for item in spec.items}
+        self.rules: tuple[Rule, ...] = tuple(sorted(self._all_rules(), key=lambda r: r.id))
+        self.indicators: tuple[Indicator, ...] = spec.warnings  # checked warning indicators, sorted by id
+        self._compiled = [self._compile(rule) for rule in self.rules]
+        ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
+        self._graph: Graph = build_graph(spec, self.directory.territorial_unit)
+        nx.freeze(self._graph)
+        office, policy = spec.jurisdiction.task_force_office, spec.jurisdiction.handling
+        self._ladder = Ladder(self._graph, department_refs(self.directory), office)
+        self._department_names = DepartmentNames(self.directory, self._ladder.departments)
+        police = self._ladder.departments.get(policy.police)
+        self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
+        matcher = Matcher([c.rule for c in self._compiled], self.directory, self._triggers.conditions())
+        context = Context(self.directory, ref, office, self.items.values(), self._ladder)
+        self._pipeline = Pipeline(matcher, tuple(self._compiled), context, self._triggers)
+        self._durable: DurableRouter | None = None  # built on first use; never pickled
+        self._durable_lock = threading.Lock()
+
+    @property
+    def item_fields(self) -> Mapping[str, str | None]:
+        """Item id → the id of the supervision field it lies in (its ``domain``)."""
+        return self._ladder.item_field
+
+    @property
+    def department_names(self) -> DepartmentNames:
+        """Resolves department names as transfers and disputes write them (ids, names, roles, units, regions)."""
+        return self._department_names
+
+    @property
+    def graph(self) -> Graph:
+        """The jurisdiction graph (frozen; :func:`xxrules.graph.jurisdiction_graph` gives an editable copy)."""
+        return self._graph
+
+    def settle(self, departments: Iterable[str], decision: Decision | None = None) -> Resolution:
+        """Climb the dispute ladder for ``departments`` (ids, names or aliases) disputing one clue.
+
+        ``decision`` (the clue's routing decision) supplies the items and fields in play; when
+        it names a lead (routed, or settled on the ladder) that is among ``departments``, that
+        lead stands. Used when a clue is passed round in a loop; routing climbs it by itself.
+
+        >>> rules = load_ruleset()
+        >>> d = rules.route({"id": "c-1", "text": "学校食堂饭菜变质, 学生吃了拉肚子"})
+        >>> rules.settle(["教育体育局", "市场监督管理局"], d).lead.name
+        '市场监督管理局'
+        """
+        leads = list(dict.fromkeys(self._department_id(name) for name in departments))
+        if not leads:
+            raise ValueError("settle needs the departments disputing the clue; none were given")
+        weighted = list(_decision_items(decision))
+        items = [item for item, _ in weighted if item is not None]
+        decided = None
+        if decision is not None and decision.lead is not None:
+            decided = (decision.lead.id, decision.item.id if decision.item else None)
+        return self._ladder.settle(leads, items, self._ladder.field_evidence(weighted), decided)
+
+    def _department_id(self, name: str) -> str:
+        found = self._department_names.find(name)  # departments, street offices, regions' units, as referrals
+        if found is None:
+            hint = self.directory.suggest_department(name)
+            raise ValueError(f"unknown department '{name}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+        return found
+
+    def _all_rules(self) -> Iterator[Rule]:
+        yield from self._spec.rules
+        yield from (rule for item in self._spec.items if (rule := item_rule(item)) is not None)
+
+    def _compile(self, rule: Rule) -> CompiledRule:
+        item = self.items.get(rule.then.item) if rule.then.item else None
+        lead = rule.then.lead or (item.lead if item else None) or ""
+        section, key = ("items", rule.id[5:]) if rule.id.startswith("item.") else ("rules", rule.id)
+        compiled = rule.model_copy(update={"when": compile_condition(rule.when)})
+        return CompiledRule(compiled, item, lead, self._positions.get((section, key)))
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def spec(self) -> RuleFile:
+        """The canonical spec: names resolved to ids, sections sorted by id."""
+        return self._spec
+
+    @property
+    def version(self) -> str:
+        assert self._spec.jurisdiction is not None
+        return self._spec.jurisdiction.version
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the normalised content: equal for equal rules, whatever the files' order."""
+        if not hasattr(self, "_fingerprint"):
+            canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            self._fingerprint = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return self._fingerprint
+
+    def position(self, section: str, entry_id: str) -> SourcePosition | None:
+        """Where an entry (``section`` is departments, regions, items or rules) was written."""
+        return self._positions.get((section, entry_id))
+
+    def __repr__(self) -> str:
+        assert self._spec.jurisdiction is not None
+        return (f"<RuleSet {self._spec.jurisdiction.id} version={self.version!r} items={len(self.items)} "
+                f"rules={len(self.rules)} fingerprint={self.fingerprint!r}>")
+
+    # ---------------------------------------------------------------- round trip
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical spec as plain JSON-ready data (what :meth:`dump` writes)."""
+        return self._spec.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+    def dump(self, stream: io.TextIOBase | None = None) -> str:
+        """The canonical spec as one YAML document; loading it gives an equal rule set."""
+        yaml = YAML(typ="safe", pure=True)
+        yaml.allow_unicode = True
+        yaml.default_flow_style = False
+        yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+        buffer = io.StringIO()
+        yaml.dump(self.to_dict(), buffer)
+        text = buffer.getvalue()
+        if stream is not None:
+            stream.write(text)
+        return text
+
+    def __getstate__(self) -> dict[str, Any]:
+        positions = [[s, k, p.model_dump()] for (s, k), p in sorted(self._positions.items())]
+        return {"spec": self.to_dict(), "positions": positions}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A pickle holds a spec that was checked when it was loaded: validate its shape, rebuild the rest.
+        self._spec = RuleFile.model_validate(state["spec"])
+        self._positions = {(s, k): SourcePosition(**p) for s, k, p in state["positions"]}
+        self._build()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleSet) and self.fingerprint == other.fingerprint
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    # ------------------------------------------------------------------- routing
+
+    def route(self, clue: ClueInput, engine: str = "default") -> Decision:
+        """Decide who handles ``clue`` (a :class:`Clue` or a dict in the clue JSON shape).
+
+        A dict that is not a valid clue gives an ``invalid`` decision carrying the error;
+        routing itself never raises for any text. ``engine="durable"`` decides which rules
+        hold with durable_rules instead: the same decision, without the failed rules in
+        the explanation's ``lost`` (README "Two engines").
+        """
+        return self._route_one(clue, engine=_engine(engine))
+
+    def _route_one(self, clue: ClueInput, line: int | None = None, engine: str = "default") -> Decision:
+        parsed = clue if isinstance(clue, Clue) else self._parse(clue, line)
+        if isinstance(parsed, Decision):
+            return parsed
+        if engine == "durable":
+            return self._pipeline.route(parsed, self._durable_router())
+        return self._pipeline.route(parsed)
+
+    def _durable_router(self) -> DurableRouter:
+        """The durable_rules engine, compiled on first use (it holds JSON definitions; hosts are per thread)."""
+        if self._durable is None:
+            with self._durable_lock:
+                if self._durable is None:
+                    self._durable = DurableRouter(self._compiled, self.directory, self.fingerprint[7:])
+        return self._durable
+
+    def route_many(self, clues: Iterable[ClueInput], engine: str = "default") -> Iterator[Decision]:
+        """Route clues lazily, in input order; invalid ones yield ``invalid`` decisions."""
+        engine = _engine(engine)  # checked now, not at the first clue
+        return (self._route_one(clue, engine=engine) for clue in clues)
+
+    def route_lines(self, lines: Iterable[str], engine: str = "default") -> Iterator[Decision]:
+        """Route JSON Lines (a file, ``sys.stdin``, a list of strings) lazily, in order.
+
+        Blank lines are skipped; a line that is not a valid clue yields an ``invalid``
+        decision whose error names the line number, and the stream goes on.
+        """
+        return self._route_lines(lines, _engine(engine))
+
+    def _route_lines(self, lines: Iterable[str], engine: str) -> Iterator[Decision]:
+        for number, value in read_jsonl(lines):
+            if isinstance(value, ClueError):
+                yield self.invalid(f"line-{number}", value)
+            else:
+                yield self._route_one(value, line=number, engine=engine)
+
+    def invalid(self, clue_id: str, error: ClueError) -> Decision:
+        """The ``invalid`` decision for a clue that could not be read."""
+        info = ClueErrorInfo(message=str(error), line=error.line, details=tuple(error.errors))
+        return Decision(clue_id=clue_id, status=Status.invalid, error=info, ruleset=self._pipeline.context.ruleset,
+                        reason="the clue could not be read", coordinator=None)
+
+    def _parse(self, raw: Mapping[str, Any], line: int | None = None) -> Clue | Decision:
+        if not isinstance(raw, Mapping):
+            kind = type(raw).__name__
+            return self.invalid(f"line-{line}" if line else "", ClueError(f"a clue must be an object, not {kind}"))
+        try:
+            return Clue.model_validate(raw)
+        except ValidationError as exc:
+            clue_id = raw.get("id")
+            fallback = f"line-{line}" if line else ""
+            error = ClueError.from_validation(exc, line)
+            return self.invalid(str(clue_id) if clue_id not in (None, "") else fallback, error)
+
+
+def _decision_items(decision: Decision | None) -> Iterator[tuple[str | None, float]]:
+    """(item id, evidence weight) of the rules that fired for a decision, else its item and candidates."""
+    if decision is None:
+        return
+    if decision.explanation is not None and decision.explanation.fired:
+        for trace in decision.explanation.fired:
+            yield trace.item, 1.0 + trace.specificity[0] + trace.specificity[1]
+        return
+    for item in (decision.item, *(c.item for c in decision.candidates)):
+        if item is not None:
+            yield item.id, 1.0
+def _engine(name: str) -> str:
+    """``name`` if it is a known engine, else a ValueError listing the engines."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; engines: {', '.join(ENGINES)}")
+    return name

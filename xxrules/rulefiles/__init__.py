@@ -1,0 +1,1 @@
+"""Rule files on disk → one checked, canonical :class:`~xxrules.models.RuleFile`: safe YAML, loading, checking."""
