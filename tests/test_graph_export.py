@@ -34,16 +34,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
-def _installed_cjk_font() -> _fonts.CjkFont | None:
-    try:
-        return xg.find_cjk_font()
-    except MissingFontError:
-        return None
-
-
-CJK = _installed_cjk_font()
-needs_font = pytest.mark.skipif(CJK is None, reason="no CJK font installed (apt install fonts-noto-cjk)")
-without_font = pytest.mark.skipif(CJK is not None, reason="a CJK font is installed: covered by the test above")
+LAST_RESORT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "LastResortHE-Regular.ttf"
+# The test extra installs xxrules[graph]'s packaged font, so drawing is tested on every machine;
+# the no-font path is tested by emptying the font search (the no_fonts fixture), never by a skip.
+CJK = xg.find_cjk_font()
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +54,16 @@ def mini_graph(mini: xxrules.RuleSet) -> nx.MultiDiGraph:
 @pytest.fixture
 def no_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the font search at an empty set: matplotlib knows no font and the system folders hold none."""
+    monkeypatch.setattr(_fonts, "packaged_font_files", list)
     monkeypatch.setattr(_fonts, "_known_faces", list)
+    monkeypatch.setattr(_fonts, "_system_files", list)
+
+
+@pytest.fixture
+def only_last_resort(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh machine as matplotlib 3.11 sees it: no CJK font, only its own "Last Resort" fallback font."""
+    monkeypatch.setattr(_fonts, "packaged_font_files", list)
+    monkeypatch.setattr(_fonts, "_known_faces", lambda: _fonts._faces_of([LAST_RESORT, DEJAVU]))
     monkeypatch.setattr(_fonts, "_system_files", list)
 
 
@@ -180,7 +183,6 @@ def test_only_fonts_in_the_search_are_considered():
         xg.find_cjk_font(search=[DEJAVU])
 
 
-@needs_font
 def test_the_chosen_font_covers_the_department_names(G):
     from matplotlib.ft2font import FT2Font
 
@@ -194,7 +196,6 @@ def test_the_chosen_font_covers_the_department_names(G):
 # ---------------------------------------------------------------------- PNG
 
 
-@needs_font
 def test_png_of_the_whole_graph_is_written(G, tmp_path):
     target = tmp_path / "graph.png"
     with warnings.catch_warnings(record=True) as caught:
@@ -207,7 +208,6 @@ def test_png_of_the_whole_graph_is_written(G, tmp_path):
     assert "column" not in G.nodes["dept:approval"]  # drawing does not change the graph
 
 
-@needs_font
 def test_png_focus_draws_a_neighbourhood_only(G):
     figure = xg.draw_graph(G, focus="field:food_safety", edge_kinds=["leads", "in_field", "owns", "holds"])
     texts = {t.get_text() for t in figure.axes[0].texts}
@@ -215,10 +215,25 @@ def test_png_focus_draws_a_neighbourhood_only(G):
     assert "城镇燃气用气安全监管" not in texts
 
 
-@without_font
-def test_png_without_a_cjk_font_says_how_to_install_one(G, tmp_path):
-    with pytest.raises(MissingFontError, match="apt install fonts-noto-cjk"):
+def test_png_with_only_a_placeholder_font_says_how_to_install_one(G, tmp_path, only_last_resort):
+    with pytest.raises(MissingFontError, match=r'pip install "xxrules\[graph\]".*apt install fonts-noto-cjk'):
         xg.write_graph(G, tmp_path / "graph.png", "png")
+    assert not (tmp_path / "graph.png").exists()
+
+
+@pytest.mark.skipif(not LAST_RESORT.exists(), reason="this matplotlib ships no Last Resort font")
+def test_a_font_mapping_every_character_to_one_placeholder_glyph_is_refused():
+    with pytest.raises(MissingFontError, match="Last Resort.*no glyphs"):
+        xg.find_cjk_font(LAST_RESORT)
+    with pytest.raises(MissingFontError):
+        xg.find_cjk_font(search=[LAST_RESORT])
+
+
+def test_the_packaged_font_is_found_first_and_selected_by_file():
+    (packaged,) = _fonts.packaged_font_files()
+    assert CJK.path == packaged and CJK.family == "Noto Sans CJK SC"
+    properties = CJK.properties()
+    assert Path(properties.get_file()) == packaged and properties.get_name() == "Noto Sans CJK SC"
 
 
 def test_png_with_the_font_search_emptied_says_how_to_install_one(G, tmp_path, no_fonts):
@@ -270,11 +285,14 @@ def test_cli_dot_to_file(tmp_path, mini_graph):
 def test_cli_png(tmp_path):
     target = tmp_path / "food.png"
     result = run("graph", "--format", "png", "-o", str(target), "--focus", "field:food_safety", "--depth", "1")
-    if CJK is None:
-        assert result.exit_code == 2 and "fonts-noto-cjk" in result.stderr
-    else:
-        assert result.exit_code == 0, result.stderr
-        assert _png_size(target.read_bytes())[0] > 500
+    assert result.exit_code == 0, result.stderr
+    assert _png_size(target.read_bytes())[0] > 500
+
+
+def test_cli_png_on_a_machine_with_only_a_placeholder_font_exits_2_with_the_hint(tmp_path, only_last_resort):
+    result = run("graph", "--format", "png", "-o", str(tmp_path / "g.png"))
+    assert result.exit_code == 2, result.output
+    assert "fonts-noto-cjk" in result.stderr and "Traceback" not in result.output
 
 
 def test_cli_png_without_font_exits_2_with_the_hint(tmp_path, no_fonts):
@@ -339,7 +357,6 @@ def test_graphml_and_dot_are_the_same_bytes_whatever_the_file_order(G, reordered
         assert xg.to_dot(other) == xg.to_dot(G)
 
 
-@needs_font
 def test_png_is_the_same_bytes_whatever_the_file_order(G, reordered):
     def png(graph: nx.MultiDiGraph) -> bytes:
         buffer = io.BytesIO()

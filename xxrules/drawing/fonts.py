@@ -1,10 +1,16 @@
-"""Finding an installed font that can draw Chinese labels.
+"""Finding a font that can really draw Chinese labels, and selecting it by file.
 
 matplotlib's default font (DejaVu Sans) has no CJK glyphs: every Chinese label
-would come out as empty boxes. :func:`find_cjk_font` looks through the fonts
-matplotlib knows (and, when its cache predates a new install, the system's font
-folders) for one whose character map covers the text to draw, preferring the
-common Simplified Chinese sans-serif families.
+would come out as empty boxes. :func:`find_cjk_font` tries the font that
+``pip install "xxrules[graph]"`` brings (Noto Sans CJK, from the PyPI package
+``noto-cjk-sans-otc``, SIL OFL 1.1), then the fonts matplotlib knows, then the
+system's font folders, preferring the common Simplified Chinese sans-serif families.
+
+A character map is not enough: fallback fonts such as matplotlib's own "Last Resort"
+map every code point to one placeholder glyph. A face counts only when the probe's
+distinct characters have distinct glyphs with real outlines. The chosen face is
+handed to matplotlib by file path and face index, never by family name (a family
+name is parsed as a fontconfig pattern, and "Last Resort High-Efficiency" is not one).
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from xxrules.errors import MissingDependencyError, MissingFontError
 
 if TYPE_CHECKING:
     from matplotlib.font_manager import FontProperties
+    from matplotlib.ft2font import FT2Font
 
-__all__ = ["PROBE_TEXT", "CjkFont", "find_cjk_font", "require"]
+__all__ = ["PROBE_TEXT", "CjkFont", "find_cjk_font", "packaged_font_files", "require"]
 
 #: Text every candidate must cover, whatever else is drawn.
 PROBE_TEXT = "市场监督管理局"
@@ -32,7 +39,8 @@ PREFERRED_FAMILIES = (
 )
 
 INSTALL_HINT = (
-    "install one, e.g. `sudo apt install fonts-noto-cjk` (Debian/Ubuntu), `sudo dnf install "
+    'install one: pip install "xxrules[graph]" brings Noto Sans CJK, or e.g. `sudo apt install fonts-noto-cjk` '
+    "(Debian/Ubuntu), `sudo dnf install "
     "google-noto-sans-cjk-fonts` (Fedora) or `brew install --cask font-noto-sans-cjk` (macOS), "
     "or point to a font file with --font PATH (font=... in Python)"
 )
@@ -47,13 +55,19 @@ class CjkFont:
     family: str
 
     def properties(self) -> FontProperties:
-        """matplotlib font properties selecting this face (registered with the font manager if needed)."""
+        """matplotlib font properties selecting this face by its file and face index."""
         from matplotlib import font_manager
 
-        known = {(Path(e.fname), e.name) for e in font_manager.fontManager.ttflist}
-        if (self.path, self.family) not in known:
-            font_manager.fontManager.addfont(str(self.path))
-        return font_manager.FontProperties(family=self.family)
+        return font_manager.FontProperties(fname=font_manager.FontPath(str(self.path), self.index))
+
+
+def packaged_font_files() -> list[Path]:
+    """The CJK font files that Python packages ship (``pip install "xxrules[graph]"`` brings one)."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return []
+    return [Path(str(noto_cjk_sans_otc.FONT_PATH))]
 
 
 def require(module: str, package: str) -> None:
@@ -74,18 +88,19 @@ def find_cjk_font(font: str | Path | None = None, *, text: str = "",
     """The installed font face that best draws ``text`` (and :data:`PROBE_TEXT`).
 
     ``font`` names a font file to use instead of searching (it must cover the text).
-    ``search`` lists the font files to consider; by default, every font matplotlib
-    knows, then the system's font folders. Raises :class:`MissingFontError`, naming
-    the install command, when no face covers the text.
+    ``search`` lists the font files to consider; by default, the packaged font, then
+    every font matplotlib knows, then the system's font folders. Raises
+    :class:`MissingFontError`, naming the install command, when no face really draws the text.
     """
     require("matplotlib", "matplotlib")
     needed = {ch for ch in PROBE_TEXT + text if not ch.isspace()}
     if font is not None:
         return _checked_file(Path(font), needed)
-    candidates = _known_faces() if search is None else _faces_of(search)
-    best = _first_covering(candidates, needed)
-    if best is None and search is None:
-        best = _first_covering(_faces_of(_system_files()), needed)
+    if search is not None:
+        best = _first_covering(_faces_of(search), needed)
+    else:
+        searches = (lambda: _faces_of(packaged_font_files()), _known_faces, lambda: _faces_of(_system_files()))
+        best = next((found for find in searches if (found := _first_covering(find(), needed))), None)
     if best is None:
         raise MissingFontError(f"no installed font covers the Chinese labels (e.g. {PROBE_TEXT}); {INSTALL_HINT}")
     return best
@@ -119,13 +134,31 @@ def _first_covering(faces: Iterable[CjkFont], needed: set[str]) -> CjkFont | Non
 
 
 def _missing(face: CjkFont, needed: set[str]) -> set[str]:
+    """The characters of ``needed`` the face cannot really draw (all of them for a placeholder font)."""
     from matplotlib.ft2font import FT2Font
 
     try:
-        charmap = FT2Font(str(face.path), face_index=face.index).get_charmap()
+        font = FT2Font(str(face.path), face_index=face.index)
+        charmap = font.get_charmap()
+        if not _has_real_outlines(font, charmap):
+            return needed
     except (OSError, RuntimeError, ValueError):
         return needed
     return {ch for ch in needed if ord(ch) not in charmap}
+
+
+def _has_real_outlines(font: FT2Font, charmap: dict[int, int]) -> bool:
+    """Distinct probe characters have distinct glyphs, each with an outline (not one fallback box for all)."""
+    from matplotlib.ft2font import LoadFlags
+
+    glyphs = {charmap.get(ord(ch)) for ch in PROBE_TEXT}
+    if None in glyphs or len(glyphs) < len(set(PROBE_TEXT)):
+        return False
+    for ch in PROBE_TEXT:
+        font.load_char(ord(ch), flags=LoadFlags.NO_SCALE)
+        if len(font.get_path()[0]) == 0:
+            return False
+    return True
 
 
 def _known_faces() -> list[CjkFont]:
