@@ -30,7 +30,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from importlib.resources.abc import Traversable
 from itertools import cycle, islice
 from pathlib import Path
@@ -54,19 +54,92 @@ PROFILE_CLUES = 20_000
 # ------------------------------------------------------------------ text material
 
 REAL_KEYWORDS = (
-    "液化气", "漏气", "煤气味", "预付卡", "跑路", "健身房", "食物中毒", "过期食品", "无证经营", "拖欠工资",
-    "噪音扰民", "排污", "违建", "消防通道", "电梯", "网约车", "骗保", "养老院", "景区", "乱收费",
-    "虚假宣传", "非法集资", "停水", "占道经营", "危化品", "工地", "物业", "培训机构", "药店", "诊所",
+    "液化气",
+    "漏气",
+    "煤气味",
+    "预付卡",
+    "跑路",
+    "健身房",
+    "食物中毒",
+    "过期食品",
+    "无证经营",
+    "拖欠工资",
+    "噪音扰民",
+    "排污",
+    "违建",
+    "消防通道",
+    "电梯",
+    "网约车",
+    "骗保",
+    "养老院",
+    "景区",
+    "乱收费",
+    "虚假宣传",
+    "非法集资",
+    "停水",
+    "占道经营",
+    "危化品",
+    "工地",
+    "物业",
+    "培训机构",
+    "药店",
+    "诊所",
 )
-OBJECTS = ("一家餐馆", "小区", "健身房", "工地", "加油站", "幼儿园", "药店", "超市", "培训机构", "养老院",
-           "网店", "物流公司", "农贸市场", "酒店", "诊所", "加工厂", "景区", "出租屋", "洗车店", "KTV")
-FILLERS = ("已经持续一个多月了", "多次反映无果", "周边居民意见很大", "存在较大安全隐患", "请相关部门尽快核实处理",
-           "来电人情绪激动", "要求尽快给予答复", "希望政府部门管一管", "附近还有小学", "晚上特别严重",
-           "商家态度恶劣", "联系不上负责人", "之前打过电话但没人处理", "影响正常生活", "现场有照片和视频",
-           "希望不要透露个人信息", "老人小孩都受到影响", "昨天下午三点左右发现的")
-NEUTRAL = ("您好", "想咨询一下办理居住证需要什么材料", "请问社区服务中心周末上班吗", "感谢工作人员的热情服务",
-           "来电表扬窗口工作人员", "询问公交线路调整情况", "咨询政策相关问题", "来电人未说明具体事项后挂断",
-           "对上次回复表示满意", "想了解一下新区的落户政策", "谢谢")
+OBJECTS = (
+    "一家餐馆",
+    "小区",
+    "健身房",
+    "工地",
+    "加油站",
+    "幼儿园",
+    "药店",
+    "超市",
+    "培训机构",
+    "养老院",
+    "网店",
+    "物流公司",
+    "农贸市场",
+    "酒店",
+    "诊所",
+    "加工厂",
+    "景区",
+    "出租屋",
+    "洗车店",
+    "KTV",
+)
+FILLERS = (
+    "已经持续一个多月了",
+    "多次反映无果",
+    "周边居民意见很大",
+    "存在较大安全隐患",
+    "请相关部门尽快核实处理",
+    "来电人情绪激动",
+    "要求尽快给予答复",
+    "希望政府部门管一管",
+    "附近还有小学",
+    "晚上特别严重",
+    "商家态度恶劣",
+    "联系不上负责人",
+    "之前打过电话但没人处理",
+    "影响正常生活",
+    "现场有照片和视频",
+    "希望不要透露个人信息",
+    "老人小孩都受到影响",
+    "昨天下午三点左右发现的",
+)
+NEUTRAL = (
+    "您好",
+    "想咨询一下办理居住证需要什么材料",
+    "请问社区服务中心周末上班吗",
+    "感谢工作人员的热情服务",
+    "来电表扬窗口工作人员",
+    "询问公交线路调整情况",
+    "咨询政策相关问题",
+    "来电人未说明具体事项后挂断",
+    "对上次回复表示满意",
+    "想了解一下新区的落户政策",
+    "谢谢",
+)
 TEMPLATES = (
     "{place}{obj}{kw}，{filler}",
     "市民来电反映：{place}{obj}存在{kw}问题，{filler}，请相关部门核实处理。",
@@ -98,6 +171,7 @@ PSEUDO_CHARS = (
 
 def positive_int(minimum: int) -> Callable[[str], int]:
     """An argparse type: an integer of at least ``minimum``."""
+
     def parse(text: str) -> int:
         try:
             value = int(text.replace("_", "").replace(",", ""))
@@ -106,37 +180,71 @@ def positive_int(minimum: int) -> Callable[[str], int]:
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
         return value
+
     return parse
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line; ``--help`` documents every option."""
     parser = argparse.ArgumentParser(
-        prog="bench_route.py", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=("Benchmark xxrules routing. For the shipped rule pack and for a synthetic pack of --rules\n"
-                     "generated rules: load time, route_many throughput (clues/s, explanations on) over --clues\n"
-                     "generated clues, and single-clue latency of RuleSet.route (p50/p90/p99/max). Also the\n"
-                     "throughput ratio shipped/synthetic, peak RSS, the Python version and rule fingerprints.\n"
-                     "Clue generation is deterministic for a seed and is not timed. Progress goes to stderr."),
-        epilog="Example: python benchmarks/bench_route.py --clues 20000 --json > result.json")
-    parser.add_argument("--clues", type=positive_int(1), default=100_000, metavar="N",
-                        help="clues routed through each rule set for throughput (default: 100000)")
-    parser.add_argument("--rules", type=positive_int(2), default=1_000, metavar="N",
-                        help="rules in the synthetic pack, one fifth of them item rules (default: 1000)")
-    parser.add_argument("--seed", type=int, default=0, metavar="S",
-                        help="seed for clue and rule generation (default: 0)")
-    parser.add_argument("--latency", type=positive_int(1), default=20_000, metavar="N",
-                        help=f"clues timed one by one with RuleSet.route, after {LATENCY_WARMUP} warm-up calls "
-                             "(default: 20000)")
-    parser.add_argument("--pack", type=Path, default=None, metavar="PATH",
-                        help="rule folder to use instead of the shipped pack (default: load_ruleset())")
-    parser.add_argument("--durable-clues", type=int, default=20_000, metavar="N",
-                        help="clues routed by both engines, default then durable, for their throughput ratio; "
-                             "0 skips the durable engine (default: 20000)")
+        prog="bench_route.py",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Benchmark xxrules routing. For the shipped rule pack and for a synthetic pack of --rules\n"
+            "generated rules: load time, route_many throughput (clues/s, explanations on) over --clues\n"
+            "generated clues, and single-clue latency of RuleSet.route (p50/p90/p99/max). Also the\n"
+            "throughput ratio shipped/synthetic, peak RSS, the Python version and rule fingerprints.\n"
+            "Clue generation is deterministic for a seed and is not timed. Progress goes to stderr."
+        ),
+        epilog="Example: python benchmarks/bench_route.py --clues 20000 --json > result.json",
+    )
+    parser.add_argument(
+        "--clues",
+        type=positive_int(1),
+        default=100_000,
+        metavar="N",
+        help="clues routed through each rule set for throughput (default: 100000)",
+    )
+    parser.add_argument(
+        "--rules",
+        type=positive_int(2),
+        default=1_000,
+        metavar="N",
+        help="rules in the synthetic pack, one fifth of them item rules (default: 1000)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed for clue and rule generation (default: 0)"
+    )
+    parser.add_argument(
+        "--latency",
+        type=positive_int(1),
+        default=20_000,
+        metavar="N",
+        help=f"clues timed one by one with RuleSet.route, after {LATENCY_WARMUP} warm-up calls (default: 20000)",
+    )
+    parser.add_argument(
+        "--pack",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="rule folder to use instead of the shipped pack (default: load_ruleset())",
+    )
+    parser.add_argument(
+        "--durable-clues",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="clues routed by both engines, default then durable, for their throughput ratio; "
+        "0 skips the durable engine (default: 20000)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    parser.add_argument("--profile", choices=("shipped", "synthetic"), default=None,
-                        help=f"instead of benchmarking, cProfile route_many over min(N, {PROFILE_CLUES}) clues "
-                             "on that rule set and print the top 15 functions by cumulative time")
+    parser.add_argument(
+        "--profile",
+        choices=("shipped", "synthetic"),
+        default=None,
+        help=f"instead of benchmarking, cProfile route_many over min(N, {PROFILE_CLUES}) clues "
+        "on that rule set and print the top 15 functions by cumulative time",
+    )
     return parser.parse_args(argv)
 
 
@@ -182,7 +290,7 @@ def vocabulary_of(ruleset: RuleSet) -> Vocabulary:
 def contains_any(text: str, words: frozenset[str]) -> bool:
     """Whether normalised ``text`` contains one of the normalised ``words``."""
     lengths = {len(word) for word in words}
-    return any(text[i:i + n] in words for i in range(len(text)) for n in lengths)
+    return any(text[i : i + n] in words for i in range(len(text)) for n in lengths)
 
 
 def neutral_text(rng: random.Random, vocab: Vocabulary) -> str:
@@ -205,15 +313,21 @@ def keyword_text(rng: random.Random, vocab: Vocabulary) -> str:
     """A short complaint assembled from a template, keywords and filler."""
     fillers = rng.sample(FILLERS, k=2)
     return rng.choice(TEMPLATES).format(
-        place=place_text(rng, vocab), obj=rng.choice(OBJECTS), kw=rng.choice(vocab.keywords),
-        kw2=rng.choice(vocab.keywords), filler=fillers[0], filler2=fillers[1],
-        money=rng.choice((300, 1980, 5000, 26800, 120000)))
+        place=place_text(rng, vocab),
+        obj=rng.choice(OBJECTS),
+        kw=rng.choice(vocab.keywords),
+        kw2=rng.choice(vocab.keywords),
+        filler=fillers[0],
+        filler2=fillers[1],
+        money=rng.choice((300, 1980, 5000, 26800, 120000)),
+    )
 
 
 def long_text(rng: random.Random, vocab: Vocabulary) -> str:
     """A long letter (1,000-4,000 characters) with keywords spread through it."""
-    parts = [rng.choice(FILLERS) if rng.random() < 0.9 else rng.choice(vocab.keywords)
-             for _ in range(rng.randint(100, 400))]
+    parts = [
+        rng.choice(FILLERS) if rng.random() < 0.9 else rng.choice(vocab.keywords) for _ in range(rng.randint(100, 400))
+    ]
     return "，".join(parts) + "。"
 
 
@@ -305,7 +419,9 @@ def keyword_condition(gen: Generator) -> dict[str, Any]:
     """A condition whose anchor is a keyword, plus a random extra test."""
     rng, kw = gen.rng, gen.any_words()
     extras: list[Callable[[], dict[str, Any]]] = [
-        lambda: {}, lambda: {}, lambda: {},
+        lambda: {},
+        lambda: {},
+        lambda: {},
         lambda: {"keywords": {"all": gen.any_words(2, 2)}},
         lambda: {"keywords": {"any": kw, "none": gen.none_words(kw)}},
         lambda: {"source": gen.sources()},
@@ -318,8 +434,12 @@ def keyword_condition(gen: Generator) -> dict[str, Any]:
         lambda: {"object_tags": {"any": rng.sample(TAGS, k=2)}},
         lambda: {"category": rng.sample(CATEGORIES, k=1)},
         lambda: {"received_at": {"hours": {"from": 22, "to": 6}, "weekdays": [6, 7]}},
-        lambda: {"all": [{"keywords": gen.any_words()}, {"any": [{"keywords": gen.any_words()},
-                                                                 {"not": {"keywords": gen.any_words(1, 1)}}]}]},
+        lambda: {
+            "all": [
+                {"keywords": gen.any_words()},
+                {"any": [{"keywords": gen.any_words()}, {"not": {"keywords": gen.any_words(1, 1)}}]},
+            ]
+        },
     ]
     return {"keywords": kw, **rng.choice(extras)()}
 
@@ -357,18 +477,30 @@ def make_item(gen: Generator, index: int) -> dict[str, Any]:
     rng, lead = gen.rng, gen.rng.choice(gen.departments)
     item_id = f"syn-item-{index:04d}"
     gen.items.append((item_id, lead))
-    return {"id": item_id, "name": f"合成事项{index}", "domain": rng.choice(DOMAINS), "lead": lead,
-            "cooperating": gen.others(lead, rng.randint(0, 3)), "key_field": rng.random() < 0.2,
-            "pilot": rng.random() < 0.1, "territorial": rng.choice(("none", "none", "assist", "lead")),
-            "object_kinds": rng.sample([k.value for k in ObjectKind], k=rng.randint(0, 2)),
-            "keywords": {"any": gen.any_words()}, "priority": rng.choice((0, 0, 0, 1, 2))}
+    return {
+        "id": item_id,
+        "name": f"合成事项{index}",
+        "domain": rng.choice(DOMAINS),
+        "lead": lead,
+        "cooperating": gen.others(lead, rng.randint(0, 3)),
+        "key_field": rng.random() < 0.2,
+        "pilot": rng.random() < 0.1,
+        "territorial": rng.choice(("none", "none", "assist", "lead")),
+        "object_kinds": rng.sample([k.value for k in ObjectKind], k=rng.randint(0, 2)),
+        "keywords": {"any": gen.any_words()},
+        "priority": rng.choice((0, 0, 0, 1, 2)),
+    }
 
 
 def make_rule(gen: Generator, index: int) -> dict[str, Any]:
     """A hand-written-style routing rule."""
-    return {"id": f"syn-rule-{index:04d}", "description": f"合成规则{index}",
-            "priority": gen.rng.choice((0, 0, 0, 1, 1, 2, 3, 5)),
-            "when": make_condition(gen), "then": make_outcome(gen)}
+    return {
+        "id": f"syn-rule-{index:04d}",
+        "description": f"合成规则{index}",
+        "priority": gen.rng.choice((0, 0, 0, 1, 1, 2, 3, 5)),
+        "when": make_condition(gen),
+        "then": make_outcome(gen),
+    }
 
 
 def write_yaml(path: Path, data: dict[str, Any]) -> None:
@@ -392,8 +524,9 @@ def copy_profile(base: RuleSet, source: Traversable, folder: Path) -> None:
 def write_synthetic_pack(folder: Path, base: RuleSet, source: Traversable, total: int, seed: int) -> None:
     """``total`` rules (a fifth of them item rules) over a pseudo-word vocabulary, in several files."""
     rng = random.Random(seed + 1)
-    departments = ([d.id for d in base.profile.departments if d.kind.value != "territorial"]
-                   or [d.id for d in base.profile.departments])
+    departments = [d.id for d in base.profile.departments if d.kind.value != "territorial"] or [
+        d.id for d in base.profile.departments
+    ]
     regions = [r.name for r in base.profile.regions]
     words = pseudo_words(rng, 3_000) + list(REAL_KEYWORDS)
     gen = Generator(rng, words, departments, regions)
@@ -402,7 +535,7 @@ def write_synthetic_pack(folder: Path, base: RuleSet, source: Traversable, total
     write_yaml(folder / "items.yaml", {"items": [make_item(gen, i) for i in range(n_items)]})
     rules = [make_rule(gen, i) for i in range(total - n_items)]
     for start in range(0, len(rules), 200):
-        write_yaml(folder / f"rules-{start // 200:03d}.yaml", {"rules": rules[start:start + 200]})
+        write_yaml(folder / f"rules-{start // 200:03d}.yaml", {"rules": rules[start : start + 200]})
 
 
 # ---------------------------------------------------------------------- measuring
@@ -475,8 +608,7 @@ def latency(ruleset: RuleSet, clues: list[Clue], count: int) -> dict[str, float]
         ruleset.route(clue)
         spent.append(clock() - start)
     spent.sort()
-    marks = {"p50": percentile(spent, 50), "p90": percentile(spent, 90), "p99": percentile(spent, 99),
-             "max": spent[-1]}
+    marks = {"p50": percentile(spent, 50), "p90": percentile(spent, 90), "p99": percentile(spent, 99), "max": spent[-1]}
     return {name: round(ns / 1000, 1) for name, ns in marks.items()}
 
 
@@ -497,17 +629,28 @@ def engines(ruleset: RuleSet, clues: list[Clue]) -> dict[str, Any]:
         timed[engine] = time.perf_counter() - start
     rates = {engine: len(clues) / spent for engine, spent in timed.items()}
     agree = sum(a == b for a, b in zip(decided["default"], decided["durable"], strict=True))
-    return {"clues": len(clues), "durable_build_s": round(build_s, 3),
-            "default_clues_per_s": round(rates["default"], 1), "durable_clues_per_s": round(rates["durable"], 1),
-            "ratio_default_over_durable": round(rates["default"] / rates["durable"], 2), "agree": agree}
+    return {
+        "clues": len(clues),
+        "durable_build_s": round(build_s, 3),
+        "default_clues_per_s": round(rates["default"], 1),
+        "durable_clues_per_s": round(rates["durable"], 1),
+        "ratio_default_over_durable": round(rates["default"] / rates["durable"], 2),
+        "agree": agree,
+    }
 
 
-def bench_set(label: str, ruleset: RuleSet, load_s: float, args: argparse.Namespace,
-              progress: Progress) -> SetResult:
+def bench_set(label: str, ruleset: RuleSet, load_s: float, args: argparse.Namespace, progress: Progress) -> SetResult:
     """Generate clues for ``ruleset``, then time throughput and latency."""
     vocab = vocabulary_of(ruleset)
-    result = SetResult(label, ruleset.fingerprint, len(ruleset.rules), len(ruleset.items), len(vocab.keywords),
-                       round(load_s, 3), clues=args.clues)
+    result = SetResult(
+        label,
+        ruleset.fingerprint,
+        len(ruleset.rules),
+        len(ruleset.items),
+        len(vocab.keywords),
+        round(load_s, 3),
+        clues=args.clues,
+    )
     progress(f"{label}: generating {args.clues:,} clues (not timed)")
     clues = make_clues(args.seed, args.clues, vocab)
     progress(f"{label}: route_many over {args.clues:,} clues")
@@ -516,9 +659,11 @@ def bench_set(label: str, ruleset: RuleSet, load_s: float, args: argparse.Namesp
     result.latency_us = latency(ruleset, clues, args.latency)
     if args.durable_clues > 0:
         progress(f"{label}: both engines over {min(args.durable_clues, len(clues)):,} clues")
-        result.engines = engines(ruleset, clues[:args.durable_clues])
-        progress(f"{label}: durable {result.engines['durable_clues_per_s']:,.0f} clues/s, "
-                 f"default/durable {result.engines['ratio_default_over_durable']}")
+        result.engines = engines(ruleset, clues[: args.durable_clues])
+        progress(
+            f"{label}: durable {result.engines['durable_clues_per_s']:,.0f} clues/s, "
+            f"default/durable {result.engines['ratio_default_over_durable']}"
+        )
     return result
 
 
@@ -545,30 +690,52 @@ def peak_rss_mib() -> float:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
-def summary(shipped: SetResult, synthetic: SetResult, args: argparse.Namespace,
-            load_before: tuple[float, ...]) -> dict[str, Any]:
+def summary(
+    shipped: SetResult, synthetic: SetResult, args: argparse.Namespace, load_before: tuple[float, ...]
+) -> dict[str, Any]:
     """Everything measured, as one JSON-ready object."""
+
     def one(result: SetResult) -> dict[str, Any]:
-        return {**result.__dict__, "route_s": round(result.route_s, 3), "route_cpu_s": round(result.route_cpu_s, 3),
-                "clues_per_s": round(result.clues_per_s, 1)}
+        return {
+            **result.__dict__,
+            "route_s": round(result.route_s, 3),
+            "route_cpu_s": round(result.route_cpu_s, 3),
+            "clues_per_s": round(result.clues_per_s, 1),
+        }
+
     ratio = shipped.clues_per_s / synthetic.clues_per_s if synthetic.clues_per_s else None
-    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "python": f"{platform.python_implementation()} {platform.python_version()}",
-            "platform": platform.platform(), "cpus": _cpus(), "commit": _commit(), "seed": args.seed,
-            "clues": args.clues,
-            "pack": str(args.pack) if args.pack is not None else "load_ruleset() (shipped pack)",
-            "latency_clues": args.latency, "shipped": one(shipped), "synthetic": one(synthetic),
-            "throughput_ratio_shipped_over_synthetic": round(ratio, 2) if ratio else None,
-            "peak_rss_mib": peak_rss_mib(), "load_average_before": load_before, "load_average_after": _load()}
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "platform": platform.platform(),
+        "cpus": _cpus(),
+        "commit": _commit(),
+        "seed": args.seed,
+        "clues": args.clues,
+        "pack": str(args.pack) if args.pack is not None else "load_ruleset() (shipped pack)",
+        "latency_clues": args.latency,
+        "shipped": one(shipped),
+        "synthetic": one(synthetic),
+        "throughput_ratio_shipped_over_synthetic": round(ratio, 2) if ratio else None,
+        "peak_rss_mib": peak_rss_mib(),
+        "load_average_before": load_before,
+        "load_average_after": _load(),
+    }
 
 
 def _commit() -> str | None:
     """The checkout's git commit, with ``+dirty`` if xxrules/ or rules/ have uncommitted changes."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "xxrules", "rules"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "xxrules", "rules"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + ("+dirty" if dirty else "")
@@ -590,35 +757,48 @@ def _shares(statuses: dict[str, int]) -> str:
 def table(report: dict[str, Any]) -> str:
     """The plain-text report."""
     a, b = report["shipped"], report["synthetic"]
-    rows = [("rules (of which item rules)", f"{a['rules']:,} ({a['items']:,})", f"{b['rules']:,} ({b['items']:,})"),
-            ("keywords drawn into clues", f"{a['keywords']:,}", f"{b['keywords']:,}"),
-            ("fingerprint", a["fingerprint"], b["fingerprint"]),
-            ("load time (s)", f"{a['load_s']:.3f}", f"{b['load_s']:.3f}"),
-            ("route_many wall (s)", f"{a['route_s']:.2f}", f"{b['route_s']:.2f}"),
-            ("route_many CPU (s)", f"{a['route_cpu_s']:.2f}", f"{b['route_cpu_s']:.2f}"),
-            ("throughput (clues/s)", f"{a['clues_per_s']:,.0f}", f"{b['clues_per_s']:,.0f}")]
-    rows += [(f"latency {name} (µs)", f"{a['latency_us'][name]:,.1f}", f"{b['latency_us'][name]:,.1f}")
-             for name in ("p50", "p90", "p99", "max")]
-    lines = [f"xxrules routing benchmark, {report['date']}",
-             f"{report['python']} on {report['platform']}, {report['cpus']} CPUs, commit {report['commit']}",
-             f"{report['clues']:,} clues per rule set (seed {report['seed']}), "
-             f"latency over {report['latency_clues']:,} single routes", "",
-             f"rule sets: shipped = {report['pack']}; synthetic = {report['synthetic']['rules']:,} generated rules",
-             "", f"{'':30} {'shipped':>24} {'synthetic':>24}"]
+    rows = [
+        ("rules (of which item rules)", f"{a['rules']:,} ({a['items']:,})", f"{b['rules']:,} ({b['items']:,})"),
+        ("keywords drawn into clues", f"{a['keywords']:,}", f"{b['keywords']:,}"),
+        ("fingerprint", a["fingerprint"], b["fingerprint"]),
+        ("load time (s)", f"{a['load_s']:.3f}", f"{b['load_s']:.3f}"),
+        ("route_many wall (s)", f"{a['route_s']:.2f}", f"{b['route_s']:.2f}"),
+        ("route_many CPU (s)", f"{a['route_cpu_s']:.2f}", f"{b['route_cpu_s']:.2f}"),
+        ("throughput (clues/s)", f"{a['clues_per_s']:,.0f}", f"{b['clues_per_s']:,.0f}"),
+    ]
+    rows += [
+        (f"latency {name} (µs)", f"{a['latency_us'][name]:,.1f}", f"{b['latency_us'][name]:,.1f}")
+        for name in ("p50", "p90", "p99", "max")
+    ]
+    lines = [
+        f"xxrules routing benchmark, {report['date']}",
+        f"{report['python']} on {report['platform']}, {report['cpus']} CPUs, commit {report['commit']}",
+        f"{report['clues']:,} clues per rule set (seed {report['seed']}), "
+        f"latency over {report['latency_clues']:,} single routes",
+        "",
+        f"rule sets: shipped = {report['pack']}; synthetic = {report['synthetic']['rules']:,} generated rules",
+        "",
+        f"{'':30} {'shipped':>24} {'synthetic':>24}",
+    ]
     if a["engines"] and b["engines"]:
         x, y = a["engines"], b["engines"]
-        rows += [("engines: clues (same for both)", f"{x['clues']:,}", f"{y['clues']:,}"),
-                 ("durable build, first route (s)", f"{x['durable_build_s']:.3f}", f"{y['durable_build_s']:.3f}"),
-                 ("default engine (clues/s)", f"{x['default_clues_per_s']:,.0f}", f"{y['default_clues_per_s']:,.0f}"),
-                 ("durable engine (clues/s)", f"{x['durable_clues_per_s']:,.0f}", f"{y['durable_clues_per_s']:,.0f}"),
-                 ("ratio default / durable", f"{x['ratio_default_over_durable']}", f"{y['ratio_default_over_durable']}"),
-                 ("decisions that agree", f"{x['agree']:,} / {x['clues']:,}", f"{y['agree']:,} / {y['clues']:,}")]
+        rows += [
+            ("engines: clues (same for both)", f"{x['clues']:,}", f"{y['clues']:,}"),
+            ("durable build, first route (s)", f"{x['durable_build_s']:.3f}", f"{y['durable_build_s']:.3f}"),
+            ("default engine (clues/s)", f"{x['default_clues_per_s']:,.0f}", f"{y['default_clues_per_s']:,.0f}"),
+            ("durable engine (clues/s)", f"{x['durable_clues_per_s']:,.0f}", f"{y['durable_clues_per_s']:,.0f}"),
+            ("ratio default / durable", f"{x['ratio_default_over_durable']}", f"{y['ratio_default_over_durable']}"),
+            ("decisions that agree", f"{x['agree']:,} / {x['clues']:,}", f"{y['agree']:,} / {y['clues']:,}"),
+        ]
     lines += [f"{name:30} {left:>24} {right:>24}" for name, left, right in rows]
-    lines += ["", f"statuses, shipped:   {_shares(a['statuses'])}", f"statuses, synthetic: {_shares(b['statuses'])}",
-              f"throughput ratio shipped / synthetic: {report['throughput_ratio_shipped_over_synthetic']}",
-              f"peak RSS: {report['peak_rss_mib']:,.1f} MiB",
-              f"load average (1/5/15 min) before: {report['load_average_before']}, "
-              f"after: {report['load_average_after']}"]
+    lines += [
+        "",
+        f"statuses, shipped:   {_shares(a['statuses'])}",
+        f"statuses, synthetic: {_shares(b['statuses'])}",
+        f"throughput ratio shipped / synthetic: {report['throughput_ratio_shipped_over_synthetic']}",
+        f"peak RSS: {report['peak_rss_mib']:,.1f} MiB",
+        f"load average (1/5/15 min) before: {report['load_average_before']}, after: {report['load_average_after']}",
+    ]
     return "\n".join(lines)
 
 

@@ -24,8 +24,9 @@ MINI = Path(__file__).parent / "data" / "mini"
 
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
 KEYWORD_CHARS = "燃气液化罐煤味油烟办卡跑路退食堂学校饭菜补课培训废沣西新城马王街道"
-MINI_TEXTS = st.lists(st.sampled_from(list(KEYWORD_CHARS) + ["，", " ", "燃气", "油烟", "办卡", "沣西新城", "學校"]),
-                      max_size=30).map("".join)
+MINI_TEXTS = st.lists(
+    st.sampled_from(list(KEYWORD_CHARS) + ["，", " ", "燃气", "油烟", "办卡", "沣西新城", "學校"]), max_size=30
+).map("".join)
 ANY_TEXT = st.one_of(
     st.text(max_size=300),
     st.just(""),
@@ -38,20 +39,49 @@ ANY_TEXT = st.one_of(
 
 # ------------------------------------------------------------------ shared pools
 
-VOCABULARY = ("燃气", "液化气", "气罐", "液化气罐", "漏气", "煤气味", "燃气费", "油烟", "废气", "办卡", "跑路",
-              "预付卡", "食堂", "饭菜", "学校", "补课", "培训班", "气", "学", "沣西新城", "马王街道", "燃氣")
+VOCABULARY = (
+    "燃气",
+    "液化气",
+    "气罐",
+    "液化气罐",
+    "漏气",
+    "煤气味",
+    "燃气费",
+    "油烟",
+    "废气",
+    "办卡",
+    "跑路",
+    "预付卡",
+    "食堂",
+    "饭菜",
+    "学校",
+    "补课",
+    "培训班",
+    "气",
+    "学",
+    "沣西新城",
+    "马王街道",
+    "燃氣",
+)
 SOURCES = tuple(s.value for s in xxrules.Source)
 KINDS = ("school", "enterprise", "hospital")
 TAGS = ("学校", "餐饮", "连锁")
 CATEGORIES = ("演练", "投诉", "燃气", "食品安全")
 AMOUNTS = (0.0, 0.5, 800.0, 5000.0, 50000.0, 50000.5, 1e6)
 CHINA = timezone(timedelta(hours=8))
-MOMENTS = (datetime(2024, 5, 1, 9, 30), datetime(2024, 5, 4, 22, 0), datetime(2024, 5, 5, 5, 59, 59, 999999),
-           datetime(2024, 5, 6, 6, 0), datetime(2024, 1, 1, 0, 0), datetime(2023, 12, 31, 23, 59))
+MOMENTS = (
+    datetime(2024, 5, 1, 9, 30),
+    datetime(2024, 5, 4, 22, 0),
+    datetime(2024, 5, 5, 5, 59, 59, 999999),
+    datetime(2024, 5, 6, 6, 0),
+    datetime(2024, 1, 1, 0, 0),
+    datetime(2023, 12, 31, 23, 59),
+)
 ZONES = (None, CHINA, UTC, timezone(timedelta(hours=-5)))
 
-ROUTING_TEXTS = st.lists(st.sampled_from((*VOCABULARY, *"燃气液化罐油烟办卡食堂学校", "，", " ", "的")),
-                         max_size=12).map("".join)
+ROUTING_TEXTS = st.lists(
+    st.sampled_from((*VOCABULARY, *"燃气液化罐油烟办卡食堂学校", "，", " ", "的")), max_size=12
+).map("".join)
 
 
 def _moment(moment: datetime, zone: timezone | None) -> str:
@@ -60,8 +90,9 @@ def _moment(moment: datetime, zone: timezone | None) -> str:
 
 MOMENT_TEXTS = st.one_of(
     st.builds(_moment, st.sampled_from(MOMENTS), st.sampled_from(ZONES)),
-    st.builds(_moment, st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1)),
-              st.sampled_from(ZONES)),
+    st.builds(
+        _moment, st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1)), st.sampled_from(ZONES)
+    ),
     st.datetimes().map(lambda d: d.isoformat()),  # naive: China time, any year
 )
 
@@ -74,10 +105,20 @@ def clue_dicts(texts: st.SearchStrategy[str] = MINI_TEXTS) -> st.SearchStrategy[
             "source": st.sampled_from([s.value for s in xxrules.Source]),
             "amount": st.floats(min_value=0, max_value=1e7, allow_nan=False),
             "received_at": st.datetimes().map(lambda d: d.isoformat()),
-            "location": st.fixed_dictionaries({}, optional={"new_city": st.sampled_from(["沣西", "沣西新城", "泾河"]),
-                                                            "street": st.sampled_from(["马王", "马王街道"])}),
-            "object": st.fixed_dictionaries({}, optional={"kind": st.sampled_from(["school", "enterprise"]),
-                                                          "tags": st.lists(st.sampled_from(["学校", "餐饮"]))}),
+            "location": st.fixed_dictionaries(
+                {},
+                optional={
+                    "new_city": st.sampled_from(["沣西", "沣西新城", "泾河"]),
+                    "street": st.sampled_from(["马王", "马王街道"]),
+                },
+            ),
+            "object": st.fixed_dictionaries(
+                {},
+                optional={
+                    "kind": st.sampled_from(["school", "enterprise"]),
+                    "tags": st.lists(st.sampled_from(["学校", "餐饮"])),
+                },
+            ),
             "category": st.sampled_from(["演练", "投诉", "燃气"]),
         },
     )
@@ -91,16 +132,23 @@ def routing_clues() -> st.SearchStrategy[dict[str, Any]]:
             "source": st.sampled_from(SOURCES),
             "amount": st.one_of(st.sampled_from(AMOUNTS), st.floats(min_value=0, max_value=1e7, allow_nan=False)),
             "received_at": MOMENT_TEXTS,
-            "location": st.fixed_dictionaries({}, optional={"new_city": st.sampled_from(["沣西", "沣西新城", "泾河"]),
-                                                            "street": st.sampled_from(["马王", "马王街道"])}),
-            "object": st.fixed_dictionaries({}, optional={"kind": st.sampled_from(KINDS),
-                                                          "tags": st.lists(st.sampled_from(TAGS), max_size=3)}),
+            "location": st.fixed_dictionaries(
+                {},
+                optional={
+                    "new_city": st.sampled_from(["沣西", "沣西新城", "泾河"]),
+                    "street": st.sampled_from(["马王", "马王街道"]),
+                },
+            ),
+            "object": st.fixed_dictionaries(
+                {}, optional={"kind": st.sampled_from(KINDS), "tags": st.lists(st.sampled_from(TAGS), max_size=3)}
+            ),
             "category": st.sampled_from(CATEGORIES),
         },
     )
 
 
 # ------------------------------------------------------------ generated rule sets
+
 
 def _words(min_size: int = 1) -> st.SearchStrategy[list[str]]:
     return st.lists(st.sampled_from(VOCABULARY), min_size=min_size, max_size=4, unique=True)
@@ -116,25 +164,37 @@ def _amount() -> st.SearchStrategy[dict[str, float]]:
     return st.fixed_dictionaries({}, optional={"gt": bound, "gte": bound, "lt": bound, "lte": bound})
 
 
-RULE_MOMENTS = st.builds(_moment, st.one_of(st.sampled_from(MOMENTS), st.datetimes(min_value=datetime(1990, 1, 1),
-                                                                                 max_value=datetime(2040, 1, 1))),
-                        st.sampled_from(ZONES[1:]))  # aware: the loader cannot compare a naive bound with an aware one
+RULE_MOMENTS = st.builds(
+    _moment,
+    st.one_of(st.sampled_from(MOMENTS), st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1))),
+    st.sampled_from(ZONES[1:]),
+)  # aware: the loader cannot compare a naive bound with an aware one
 
 
 def _received_at() -> st.SearchStrategy[dict[str, Any]]:
     hours = st.fixed_dictionaries({"from": st.integers(0, 23), "to": st.integers(0, 24)})
-    return st.fixed_dictionaries({}, optional={
-        "after": RULE_MOMENTS, "before": RULE_MOMENTS, "hours": hours,
-        "weekdays": st.lists(st.integers(1, 7), min_size=1, max_size=3, unique=True)})
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "after": RULE_MOMENTS,
+            "before": RULE_MOMENTS,
+            "hours": hours,
+            "weekdays": st.lists(st.integers(1, 7), min_size=1, max_size=3, unique=True),
+        },
+    )
 
 
 LEAVES: dict[str, st.SearchStrategy[Any]] = {
     "keywords": _keywords(),
     "source": st.lists(st.sampled_from(SOURCES), min_size=1, max_size=2, unique=True),
     "object_kind": st.lists(st.sampled_from(KINDS), min_size=1, max_size=2, unique=True),
-    "object_tags": st.fixed_dictionaries({}, optional={"any": st.lists(st.sampled_from(TAGS), min_size=1, max_size=2),
-                                                       "none": st.lists(st.sampled_from(TAGS), min_size=1, max_size=2)}
-                                         ).filter(bool),
+    "object_tags": st.fixed_dictionaries(
+        {},
+        optional={
+            "any": st.lists(st.sampled_from(TAGS), min_size=1, max_size=2),
+            "none": st.lists(st.sampled_from(TAGS), min_size=1, max_size=2),
+        },
+    ).filter(bool),
     "region": st.lists(st.sampled_from(["沣西新城", "马王街道", "fengxi"]), min_size=1, max_size=2, unique=True),
     "category": st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=2, unique=True),
     "amount": _amount(),
@@ -146,8 +206,13 @@ def _mapping(children: st.SearchStrategy[dict[str, Any]] | None) -> st.SearchStr
     """A condition mapping of 1-3 keys (leaves, and nested all / any / not when ``children`` is given)."""
     options = dict(LEAVES)
     if children is not None:
-        options.update({"all": st.lists(children, min_size=1, max_size=2),
-                        "any": st.lists(children, min_size=1, max_size=3), "not": children})
+        options.update(
+            {
+                "all": st.lists(children, min_size=1, max_size=2),
+                "any": st.lists(children, min_size=1, max_size=3),
+                "not": children,
+            }
+        )
     keys = st.lists(st.sampled_from(sorted(options)), min_size=1, max_size=3, unique=True)
     return keys.flatmap(lambda chosen: st.fixed_dictionaries({key: options[key] for key in chosen}))
 
@@ -157,14 +222,17 @@ CONDITIONS: st.SearchStrategy[dict[str, Any]] = st.recursive(_mapping(None), _ma
 
 def _rule(index: int, conditions: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     then = st.one_of(
-        st.fixed_dictionaries({"item": st.sampled_from(["prepaid_card", "gas", "school_canteen", "training"])},
-                              optional={"territorial": st.sampled_from(["none", "assist", "lead"]),
-                                        "flags": st.just(["criminal_check"])}),
-        st.fixed_dictionaries({"lead": st.sampled_from(["公安", "城管", "环保"])},
-                              optional={"assisting": st.just(["教育"])}),
+        st.fixed_dictionaries(
+            {"item": st.sampled_from(["prepaid_card", "gas", "school_canteen", "training"])},
+            optional={"territorial": st.sampled_from(["none", "assist", "lead"]), "flags": st.just(["criminal_check"])},
+        ),
+        st.fixed_dictionaries(
+            {"lead": st.sampled_from(["公安", "城管", "环保"])}, optional={"assisting": st.just(["教育"])}
+        ),
     )
-    return st.fixed_dictionaries({"id": st.just(f"g{index}"), "priority": st.integers(0, 2),
-                                  "when": conditions, "then": then})
+    return st.fixed_dictionaries(
+        {"id": st.just(f"g{index}"), "priority": st.integers(0, 2), "when": conditions, "then": then}
+    )
 
 
 @st.composite
@@ -192,6 +260,7 @@ def mini_base() -> dict[str, Any]:
 
 # ------------------------------------------------------------ clues aimed at rules
 
+
 def _collect(node: Any, found: dict[str, list[Any]], key: str = "") -> None:
     """Every value the rules test, by kind: keywords, sources, bounds, moments, hours, weekdays …"""
     if isinstance(node, dict):
@@ -214,30 +283,61 @@ def _near(value: float) -> list[float]:
 
 def clues_for(rules: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     """Clues built from what ``rules`` test: their keywords, values, and amounts and times on their bounds."""
-    found: dict[str, list[Any]] = {k: [] for k in ("amount", "moment", "from", "to", "weekdays", "keywords", "source",
-                                                   "object_kind", "object_tags", "region", "category")}
+    found: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "amount",
+            "moment",
+            "from",
+            "to",
+            "weekdays",
+            "keywords",
+            "source",
+            "object_kind",
+            "object_tags",
+            "region",
+            "category",
+        )
+    }
     _collect([rule["when"] for rule in rules], found)
     words = st.sampled_from(sorted(set(found["keywords"]) | set(VOCABULARY)))
     amounts = sorted({a for bound in found["amount"] for a in _near(bound) if a >= 0} | set(AMOUNTS))
     hours = sorted({h % 24 for h in found["from"] + found["to"]} | {h - 1 for h in found["from"] + found["to"] if h})
     day = st.integers(0, 6).map(lambda d: datetime(2024, 5, 6) + timedelta(days=d))  # 2024-05-06 is a Monday
-    at_hours = st.builds(lambda d, h, late: d + timedelta(hours=h, minutes=59 * late, seconds=59 * late),
-                         day, st.sampled_from(hours or [0]), st.booleans())
+    at_hours = st.builds(
+        lambda d, h, late: d + timedelta(hours=h, minutes=59 * late, seconds=59 * late),
+        day,
+        st.sampled_from(hours or [0]),
+        st.booleans(),
+    )
     moments = [m + timedelta(microseconds=d) for m in found["moment"] for d in (-1, 0, 1)]
     near_bounds = st.sampled_from(moments) if moments else at_hours
-    when = st.one_of(st.builds(lambda m, z: m.astimezone(z) if m.tzinfo else m.isoformat(), near_bounds,
-                               st.sampled_from(ZONES[1:])).map(lambda m: m if isinstance(m, str) else m.isoformat()),
-                     st.builds(_moment, at_hours, st.sampled_from(ZONES)), MOMENT_TEXTS)
+    when = st.one_of(
+        st.builds(
+            lambda m, z: m.astimezone(z) if m.tzinfo else m.isoformat(), near_bounds, st.sampled_from(ZONES[1:])
+        ).map(lambda m: m if isinstance(m, str) else m.isoformat()),
+        st.builds(_moment, at_hours, st.sampled_from(ZONES)),
+        MOMENT_TEXTS,
+    )
     return st.fixed_dictionaries(
-        {"id": st.text(min_size=1, max_size=4), "text": st.lists(words, max_size=6).map("，".join),
-         "amount": st.one_of(st.none(), st.sampled_from(amounts), st.sampled_from(amounts)),
-         "received_at": st.one_of(st.none(), when, when)},
+        {
+            "id": st.text(min_size=1, max_size=4),
+            "text": st.lists(words, max_size=6).map("，".join),
+            "amount": st.one_of(st.none(), st.sampled_from(amounts), st.sampled_from(amounts)),
+            "received_at": st.one_of(st.none(), when, when),
+        },
         optional={
             "source": st.sampled_from(sorted(set(found["source"]) | {"media"})),
-            "location": st.fixed_dictionaries({}, optional={"new_city": st.sampled_from(["沣西", "沣西新城", "泾河"]),
-                                                            "street": st.sampled_from(["马王", "马王街道"])}),
-            "object": st.fixed_dictionaries({}, optional={"kind": st.sampled_from(KINDS),
-                                                          "tags": st.lists(st.sampled_from(TAGS), max_size=3)}),
+            "location": st.fixed_dictionaries(
+                {},
+                optional={
+                    "new_city": st.sampled_from(["沣西", "沣西新城", "泾河"]),
+                    "street": st.sampled_from(["马王", "马王街道"]),
+                },
+            ),
+            "object": st.fixed_dictionaries(
+                {}, optional={"kind": st.sampled_from(KINDS), "tags": st.lists(st.sampled_from(TAGS), max_size=3)}
+            ),
             "category": st.sampled_from(CATEGORIES),
         },
     )

@@ -33,15 +33,12 @@ CASES_DIR = Path(__file__).parent / "broken_rules"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())
 
 #: case → what the engine does wrong. expected.txt holds the correct behaviour.
-KNOWN_BUGS: dict[str, str] = {
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 #: Issues about something absent (no rule files, no jurisdiction block) have no line to point at.
 NO_LINE_CODES = {"XR113": "no .yaml rule files in folder", "XR110": "no file holds the 'jurisdiction' block"}
 
-LINE_RE = re.compile(
-    r"^(?P<file>\S+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)? (?P<code>XR\d{3}) (?P<message>.+)$"
-)
+LINE_RE = re.compile(r"^(?P<file>\S+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)? (?P<code>XR\d{3}) (?P<message>.+)$")
 
 
 def _param(case: str):
@@ -58,7 +55,7 @@ def expected_lines(case: str) -> list[str]:
 def relative(text: str, case: str) -> str:
     """``text`` with the case folder's prefix taken off every path in it (the folder itself is '.')."""
     if text == case or text.startswith((case + " ", case + ":")):
-        text = "." + text[len(case):]
+        text = "." + text[len(case) :]
     return text.replace(case + "/", "")
 
 
@@ -78,6 +75,7 @@ def no_shell(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[object, .
         def record(*args: object, **kwargs: object) -> int:
             calls.append((name, args))
             return 0
+
         return record
 
     for name in ("system", "popen", "execv", "execvp", "spawnv"):
@@ -195,9 +193,11 @@ def test_the_cases_base_rule_set_is_valid(tmp_path: Path) -> None:
 
 def test_department_may_hold_a_role_by_its_alias(tmp_path: Path) -> None:
     rules = (CASES_DIR / "xr103_unknown_department" / "rules.yaml").read_text(encoding="utf-8")
-    for old, new in [("    lead: 住建委\n", "    lead: 燃气\n"),  # undo that case's defect
-                     ("  - name: 市场监管\n", "  - name: 市场监管\n    aliases: [市场]\n"),
-                     ("    roles: [市场监管]\n", "    roles: [市场]\n")]:
+    for old, new in [
+        ("    lead: 住建委\n", "    lead: 燃气\n"),  # undo that case's defect
+        ("  - name: 市场监管\n", "  - name: 市场监管\n    aliases: [市场]\n"),
+        ("    roles: [市场监管]\n", "    roles: [市场]\n"),
+    ]:
         assert rules.count(old) == 1
         rules = rules.replace(old, new)
     (tmp_path / "rules.yaml").write_text(rules, encoding="utf-8")
@@ -210,10 +210,23 @@ def test_department_may_hold_a_role_by_its_alias(tmp_path: Path) -> None:
 
 def run_validate(*args: str) -> subprocess.CompletedProcess[str]:
     package_root = str(Path(xxrules.__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-               PYTHONIOENCODING="utf-8", NO_COLOR="1", COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "xxrules", "validate", *args], cwd=CASES_DIR, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        PYTHONIOENCODING="utf-8",
+        NO_COLOR="1",
+        COLUMNS="200",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "xxrules", "validate", *args],
+        cwd=CASES_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
 
 
 CLI_CASES = ["xr103_unknown_department", "xr106_duplicate_id_two_files", "three_defects_one_file", "xr100_tab"]

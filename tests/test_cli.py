@@ -44,9 +44,16 @@ def check_golden(name: str, text: str) -> None:
         ("route_mini.csv", ["route", MINI_CLUES, "--rules", str(MINI), "--format", "csv"], 1),
         ("explain_mini.txt", ["explain", "办卡充了八万，老板跑路", "--rules", str(MINI)], 0),
         ("validate_mini.txt", ["validate", str(MINI)], 0),
-        ("explain_dispute_escalated.txt", ["explain", "这家店超范围经营", "--rules", str(HERE / "data" / "disputes")], 0),
-        ("explain_criminal_referral.txt",
-         ["explain", '{"id": "c-9", "text": "药店卖假药", "received_at": "2024-09-28T10:00:00+08:00"}'], 0),
+        (
+            "explain_dispute_escalated.txt",
+            ["explain", "这家店超范围经营", "--rules", str(HERE / "data" / "disputes")],
+            0,
+        ),
+        (
+            "explain_criminal_referral.txt",
+            ["explain", '{"id": "c-9", "text": "药店卖假药", "received_at": "2024-09-28T10:00:00+08:00"}'],
+            0,
+        ),
         ("route_sample.jsonl", ["route", str(FIXTURES / "clues" / "sample.jsonl")], 0),
         ("route_sample_table.txt", ["route", str(FIXTURES / "clues" / "sample.jsonl"), "--format", "table"], 0),
         ("schema.json", ["schema"], 0),
@@ -88,8 +95,9 @@ def test_explain_accepts_a_json_clue_and_prints_json():
 
 
 def test_broken_rules_exit_2_without_a_traceback(tmp_path):
-    (tmp_path / "r.yaml").write_text("jurisdiction: {id: x, name: x, version: '1', task_force_office: 没有}\n",
-                                     encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(
+        "jurisdiction: {id: x, name: x, version: '1', task_force_office: 没有}\n", encoding="utf-8"
+    )
     result = run("route", MINI_CLUES, "--rules", str(tmp_path))
     assert result.exit_code == 2
     assert "XR103 unknown department '没有'" in result.stderr

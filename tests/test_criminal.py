@@ -100,8 +100,9 @@ def test_administrative_penalty_alone_cannot_close_a_referred_case(fake_drugs):
 
 
 def test_a_review_does_not_replace_the_transfer_when_a_trigger_held(fake_drugs):
-    review = CriminalReview(decided_by="市场监督管理局", decided_at=datetime(2024, 9, 29, tzinfo=CHINA),
-                            reason="金额不大")
+    review = CriminalReview(
+        decided_by="市场监督管理局", decided_at=datetime(2024, 9, 29, tzinfo=CHINA), reason="金额不大"
+    )
     with pytest.raises(CaseClosureError):
         close_case(fake_drugs, CaseClosure(measures=["administrative_penalty"], criminal_review=review))
 
@@ -109,8 +110,10 @@ def test_a_review_does_not_replace_the_transfer_when_a_trigger_held(fake_drugs):
 def test_transfer_must_say_when_it_went_to_the_police(fake_drugs):
     with pytest.raises(CaseClosureError, match="police_transfer_at"):
         close_case(fake_drugs, CaseClosure(measures=["administrative_penalty", "criminal_transfer"]))
-    closure = CaseClosure(measures=["administrative_penalty", "criminal_transfer"],
-                          police_transfer_at=datetime(2024, 9, 30, 9, tzinfo=CHINA))
+    closure = CaseClosure(
+        measures=["administrative_penalty", "criminal_transfer"],
+        police_transfer_at=datetime(2024, 9, 30, 9, tzinfo=CHINA),
+    )
     assert close_case(fake_drugs, closure) is closure
 
 
@@ -120,11 +123,14 @@ def test_criminal_check_flag_alone_needs_a_transfer_or_a_reasoned_review(shipped
     assert Flag.criminal_check in decision.flags
     with pytest.raises(CaseClosureError, match="criminal_review"):
         close_case(decision, CaseClosure(measures=["administrative_penalty"]))
-    review = CriminalReview(decided_by="发展改革和商务局", decided_at=datetime(2024, 5, 2, tzinfo=CHINA),
-                            reason="已全额退款, 未达追诉标准")
+    review = CriminalReview(
+        decided_by="发展改革和商务局", decided_at=datetime(2024, 5, 2, tzinfo=CHINA), reason="已全额退款, 未达追诉标准"
+    )
     assert close_case(decision, CaseClosure(measures=["administrative_penalty"], criminal_review=review))
 
 
 def test_an_ordinary_case_closes_with_a_penalty(shipped):
     decision = shipped.route({"id": "c-2", "text": "小区门口烧烤摊油烟太大"})
-    assert close_case(decision, CaseClosure(measures=["rectification_order"])).measures == (Measure.rectification_order,)
+    assert close_case(decision, CaseClosure(measures=["rectification_order"])).measures == (
+        Measure.rectification_order,
+    )

@@ -13,8 +13,11 @@ from ruamel.yaml import YAML
 
 from .conftest import FIXTURES
 
-CASES = [json.loads(line) for line in (FIXTURES / "eval" / "dev_cases.jsonl").read_text(encoding="utf-8").splitlines()
-         if line.strip()]
+CASES = [
+    json.loads(line)
+    for line in (FIXTURES / "eval" / "dev_cases.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 ACCEPTABLE = YAML(typ="safe").load((FIXTURES / "eval" / "dev_acceptable.yaml").read_text(encoding="utf-8"))
 
 
@@ -32,8 +35,11 @@ def test_every_case_has_an_acceptability_record_naming_real_departments(shipped)
 
 
 def test_at_least_90_percent_of_dev_cases_get_a_lead_whose_remit_fits(shipped):
-    misses = {case["id"]: lead_of(shipped, case) for case in CASES
-              if lead_of(shipped, case) not in ACCEPTABLE[case["id"]]["acceptable"]}
+    misses = {
+        case["id"]: lead_of(shipped, case)
+        for case in CASES
+        if lead_of(shipped, case) not in ACCEPTABLE[case["id"]]["acceptable"]
+    }
     hits = len(CASES) - len(misses)
     assert hits / len(CASES) >= 0.9, f"{hits}/{len(CASES)} fit; misses: {misses}"
 
@@ -45,8 +51,11 @@ def test_no_dev_case_is_dropped(shipped, case):
     assert decision.lead is not None or decision.coordinator is not None
 
 
-HOLDOUT = [json.loads(line) for line in (FIXTURES / "eval" / "holdout.jsonl").read_text(encoding="utf-8").splitlines()
-           if line.strip()]
+HOLDOUT = [
+    json.loads(line)
+    for line in (FIXTURES / "eval" / "holdout.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 
 
 def test_holdout_clues_written_after_the_pack_mostly_fit(shipped):

@@ -170,8 +170,14 @@ def test_recorded_ruling_written_back_routes_the_same_clue_without_a_dispute(tmp
     before = xxrules.load_ruleset(folder)
     disputed = before.route(clue)
     assert disputed.status is Status.disputed
-    item = record_ruling(before, disputed, lead="市场监督管理局", decided_by="行政审批服务局",
-                         decided_at=datetime(2024, 5, 3, 15, 0, tzinfo=CHINA), note="5月3日协调会纪要")
+    item = record_ruling(
+        before,
+        disputed,
+        lead="市场监督管理局",
+        decided_by="行政审批服务局",
+        decided_at=datetime(2024, 5, 3, 15, 0, tzinfo=CHINA),
+        note="5月3日协调会纪要",
+    )
     path = write_ruling(item, folder)
     assert path.name == "rulings.yaml"
     after = xxrules.load_ruleset(folder)
@@ -187,9 +193,16 @@ def test_recorded_ruling_written_back_routes_the_same_clue_without_a_dispute(tmp
 
 def test_rulings_on_different_clues_never_share_an_id(rules):
     when = datetime(2024, 5, 3, tzinfo=CHINA)
-    ids = {record_ruling(rules, route(rules, "共享充电宝乱收费").model_copy(update={"clue_id": clue_id}),
-                         lead="市场监督管理局", decided_by="行政审批服务局", decided_at=when).id
-           for clue_id in ["工单甲", "工单乙", "C-1", "c-1", "c 1"]}
+    ids = {
+        record_ruling(
+            rules,
+            route(rules, "共享充电宝乱收费").model_copy(update={"clue_id": clue_id}),
+            lead="市场监督管理局",
+            decided_by="行政审批服务局",
+            decided_at=when,
+        ).id
+        for clue_id in ["工单甲", "工单乙", "C-1", "c-1", "c 1"]
+    }
     assert len(ids) == 5
 
 
@@ -205,8 +218,23 @@ def test_ruling_refuses_unknown_departments_and_unmatched_clues(rules):
 
 # --------------------------------------------------------------------- properties
 
-WORDS = ["食堂", "学校", "噪音", "占道", "熟食", "广告牌", "共享", "超范围经营", "窗口编制", "预制菜", "共享自习室",
-         "饭菜", "门口", "半夜", "投诉"]
+WORDS = [
+    "食堂",
+    "学校",
+    "噪音",
+    "占道",
+    "熟食",
+    "广告牌",
+    "共享",
+    "超范围经营",
+    "窗口编制",
+    "预制菜",
+    "共享自习室",
+    "饭菜",
+    "门口",
+    "半夜",
+    "投诉",
+]
 
 
 def _copy_shuffled(target: Path, seed: int) -> Path:
@@ -216,8 +244,9 @@ def _copy_shuffled(target: Path, seed: int) -> Path:
     files = sorted(DISPUTES.glob("*.yaml"))
     rng.shuffle(files)
     for index, source in enumerate(files):
-        (target / f"{rng.randrange(10**6)}-{index}.yaml").write_text(source.read_text(encoding="utf-8"),
-                                                                      encoding="utf-8")
+        (target / f"{rng.randrange(10**6)}-{index}.yaml").write_text(
+            source.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     return target
 
 

@@ -10,8 +10,9 @@ import pytest
 
 import xxrules
 
-MODULES = sorted(info.name for info in pkgutil.walk_packages(xxrules.__path__, "xxrules.")
-                 if not info.name.endswith("__main__"))
+MODULES = sorted(
+    info.name for info in pkgutil.walk_packages(xxrules.__path__, "xxrules.") if not info.name.endswith("__main__")
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -27,12 +27,7 @@ from typer.testing import CliRunner
 
 import xxrules
 from xxrules import EngineError
-from xxrules.engines.durable.router import (
-    SESSION,
-    SHARD_SIZE,
-    DurableRouter,
-    _ThreadHost,
-)
+from xxrules.cli import app
 from xxrules.engines.durable.compile import (
     BRANCH_LIMIT,
     GROUP_LIMIT,
@@ -41,7 +36,12 @@ from xxrules.engines.durable.compile import (
     branches,
     groups,
 )
-from xxrules.cli import app
+from xxrules.engines.durable.router import (
+    SESSION,
+    SHARD_SIZE,
+    DurableRouter,
+    _ThreadHost,
+)
 from xxrules.monitor import Monitor
 
 from .conftest import MINI, ROOT
@@ -63,19 +63,25 @@ def rule(when: dict[str, Any], rule_id: str = "r", **then: Any) -> dict[str, Any
 # ------------------------------------------------------------------ the API
 
 
-@pytest.mark.parametrize("call", [
-    lambda rules: rules.route({"id": "c", "text": "x"}, engine="rete"),
-    lambda rules: rules.route_many([], engine="rete"),
-    lambda rules: rules.route_lines([], engine="rete"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda rules: rules.route({"id": "c", "text": "x"}, engine="rete"),
+        lambda rules: rules.route_many([], engine="rete"),
+        lambda rules: rules.route_lines([], engine="rete"),
+    ],
+)
 def test_unknown_engine_raises_a_value_error_listing_the_engines(mini, call):
     with pytest.raises(ValueError, match="unknown engine 'rete'; engines: default, durable"):
         call(mini)  # eager: route_many and route_lines check before the first clue
 
 
 def test_route_many_and_route_lines_take_the_engine(mini):
-    clues = [json.loads(line) for line in (MINI.parent / "mini_clues.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.startswith("{") and "carrier_pigeon" not in line]
+    clues = [
+        json.loads(line)
+        for line in (MINI.parent / "mini_clues.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.startswith("{") and "carrier_pigeon" not in line
+    ]
     assert list(mini.route_many(clues, engine="durable")) == [mini.route(c, engine="durable") for c in clues]
     lines = [json.dumps(c, ensure_ascii=False) for c in clues]
     assert list(mini.route_lines(lines, engine="durable")) == [mini.route(c, engine="durable") for c in clues]
@@ -106,8 +112,10 @@ def test_a_clue_that_matches_nothing_is_unmatched_not_an_error(mini):
 
 
 def _many_rules(count: int) -> list[dict[str, Any]]:
-    return [rule({"keywords": [f"词{i}号", f"语{i}"], "not": {"source": ["media"]}}, f"g{i:04d}", lead="公安")
-            for i in range(count)]
+    return [
+        rule({"keywords": [f"词{i}号", f"语{i}"], "not": {"source": ["media"]}}, f"g{i:04d}", lead="公安")
+        for i in range(count)
+    ]
 
 
 def test_a_1000_rule_set_is_sharded_and_routes_like_the_default_engine():
@@ -126,14 +134,25 @@ def test_a_letter_naming_every_item_fires_them_all_without_overflowing_durable(s
     words = [item.keywords.any[0] for item in shipped.items.values() if item.keywords and item.keywords.any]
     decision = assert_same(shipped, {"id": "c", "text": "，".join(words)})
     assert len(decision.rules) > 90
-    assert all(sum(branches(r["all"][0]["m"]) for r in shard.values()) <= BRANCH_LIMIT
-               for shard in shipped._durable_router().definitions)
+    assert all(
+        sum(branches(r["all"][0]["m"]) for r in shard.values()) <= BRANCH_LIMIT
+        for shard in shipped._durable_router().definitions
+    )
 
 
 def test_a_rule_with_more_branches_than_a_ruleset_may_hold_is_split():
     sources = ["hotline_12345", "media", "superior", "association", "grid_patrol", "other"]
-    wide = ruleset_with(rule({"any": [{"source": [s], "keywords": [w]} for s in sources for w in
-                                      ("燃气", "油烟", "办卡", "补课", "食堂", "学校", "跑路", "废气", "预付卡", "饭菜", "漏气")]}))
+    wide = ruleset_with(
+        rule(
+            {
+                "any": [
+                    {"source": [s], "keywords": [w]}
+                    for s in sources
+                    for w in ("燃气", "油烟", "办卡", "补课", "食堂", "学校", "跑路", "废气", "预付卡", "饭菜", "漏气")
+                ]
+            }
+        )
+    )
     router = wide._durable_router()
     position = next(i for i, c in enumerate(wide._compiled) if c.rule.id == "r")
     assert branches(router.schema.expression(wide._compiled[position].rule.when)) > BRANCH_LIMIT
@@ -150,8 +169,10 @@ def test_one_session_serves_more_clues_than_durable_allows_sessions(mini):
 
 
 def test_a_condition_over_the_group_limit_becomes_several_durable_rules(mini):
-    branches = [{"any": [{"keywords": [w]}, {"source": ["media"]}]} for w in ("燃气", "油烟", "办卡", "补课", "食堂",
-                                                                              "学校", "跑路", "废气")]
+    branches = [
+        {"any": [{"keywords": [w]}, {"source": ["media"]}]}
+        for w in ("燃气", "油烟", "办卡", "补课", "食堂", "学校", "跑路", "废气")
+    ]
     big = ruleset_with(rule({"all": branches * 2}))
     router = big._durable_router()
     position = next(i for i, c in enumerate(big._compiled) if c.rule.id == "r")
@@ -159,8 +180,11 @@ def test_a_condition_over_the_group_limit_becomes_several_durable_rules(mini):
     assert groups(body) > GROUP_LIMIT
     parts = [r for shard in router.definitions for name, r in shard.items() if name.startswith(f"r{position}_")]
     assert len(parts) > 1 and all(groups(p["all"][0]["m"]) <= GROUP_LIMIT for p in parts)
-    for clue in ({"id": "c", "text": "燃气油烟办卡补课食堂学校跑路废气"}, {"id": "c", "text": "燃气", "source": "media"},
-                 {"id": "c", "text": "燃气油烟办卡补课食堂学校跑路"}):
+    for clue in (
+        {"id": "c", "text": "燃气油烟办卡补课食堂学校跑路废气"},
+        {"id": "c", "text": "燃气", "source": "media"},
+        {"id": "c", "text": "燃气油烟办卡补课食堂学校跑路"},
+    ):
         assert_same(big, clue)
 
 
@@ -190,8 +214,14 @@ for source in ("media", None):
 
 def test_a_rule_that_always_holds_does_not_loop_issue_288():
     # a catch-all in durable loops for ever: every compiled expression needs the clue marker. Time-bounded.
-    run = subprocess.run([sys.executable, "-c", _TAUTOLOGY, str(ROOT)], capture_output=True, text=True,
-                         timeout=120, check=False, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-c", _TAUTOLOGY, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
     assert run.stdout.split() == ["('always',)", "('always',)"], run.stderr
 
 
@@ -225,8 +255,11 @@ def _ends_in_or(test: dict[str, Any]) -> bool:
 
 def test_no_array_test_ends_in_an_or_which_durable_loads_at_random_error_102(shipped):
     # tests/test_durable_defects.py pins the defect; every definition xxrules hands durable must avoid it
-    definitions = [*shipped._durable_router().definitions, *Monitor(shipped)._plan.shard_definitions,
-                   *ruleset_with(*_many_rules(50))._durable_router().definitions]
+    definitions = [
+        *shipped._durable_router().definitions,
+        *Monitor(shipped)._plan.shard_definitions,
+        *ruleset_with(*_many_rules(50))._durable_router().definitions,
+    ]
     tests = [test for definition in definitions for test in _array_tests(definition)]
     assert len(tests) > 100 and sum("$and" in t for t in tests) > 10  # several codes per test occur
     assert [t for t in tests if _ends_in_or(t)] == []
@@ -260,8 +293,15 @@ def test_the_shipped_pack_and_monitor_load_whatever_the_heap_holds(perturb):
     # pool with realloc, which hands back either. 0x09 and 0x0C made it refuse an $iany ending in $or (error 102,
     # test_durable_defects.py): before the compiler's guard, three of these four runs failed.
     env = {**os.environ, "MALLOC_PERTURB_": str(perturb), "PYTHONPATH": str(ROOT)}
-    run = subprocess.run([sys.executable, "-c", _PERTURBED, str(ROOT / "fixtures" / "clues" / "sample.jsonl")],
-                         capture_output=True, text=True, timeout=300, check=False, env=env, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-c", _PERTURBED, str(ROOT / "fixtures" / "clues" / "sample.jsonl")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout)
     assert result["clues"] >= 100 and result["same"] == result["clues"]
@@ -272,7 +312,9 @@ def test_the_kept_definitions_are_unchanged_by_durable(mini):
     router = DurableRouter(mini._compiled, mini.directory, "unchanged")
     before = copy.deepcopy(router.definitions)
     router.fired(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="燃气")))
-    threading.Thread(target=router.fired, args=(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="油烟")),)).start()
+    threading.Thread(
+        target=router.fired, args=(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="油烟")),)
+    ).start()
     assert router.definitions == before
     assert all("run" not in compiled for shard in router.definitions for compiled in shard.values())
 
@@ -284,7 +326,9 @@ def test_events_are_flat_json_with_every_field_and_arrays_never_empty(shipped):
     assert all(not isinstance(v, dict) for v in event.values())
     assert event["kw"] == event["tags"] == event["regions"] == [""]
     assert len(event) + 2 < 254  # with sid and id, under durable's property limit
-    full = schema.event(shipped._pipeline.matcher.facts(xxrules.Clue(id="c", text="液化气罐漏气", amount=5, source="media")))
+    full = schema.event(
+        shipped._pipeline.matcher.facts(xxrules.Clue(id="c", text="液化气罐漏气", amount=5, source="media"))
+    )
     assert set(full) == set(event) and len(full["kw"]) > 1
 
 
@@ -297,7 +341,6 @@ def test_a_disagreement_between_durable_and_the_evaluator_raises(mini):
         router.fired(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="燃气")))
 
 
-
 def test_durable_refusing_a_definition_is_an_engine_error_not_a_bare_durable_error(mini, monkeypatch):
     def refuse(name: str, text: str) -> int:
         raise durable_rules_engine.error("Could not create ruleset, error code: 113")
@@ -306,6 +349,7 @@ def test_durable_refusing_a_definition_is_an_engine_error_not_a_bare_durable_err
     router = DurableRouter(mini._compiled, mini.directory, "refused")
     with pytest.raises(EngineError, match=r"cannot load the routing rules \(xxrules-refused\): .*error code: 113"):
         router.fired(mini._pipeline.matcher.facts(xxrules.Clue(id="c", text="燃气")))
+
 
 # ------------------------------------------------------- threads and isolation
 
@@ -322,6 +366,7 @@ def test_concurrent_routing_from_a_thread_pool_equals_serial(shipped):
 
 def expected(rules: xxrules.RuleSet, clue: dict[str, Any]) -> xxrules.Decision:
     from .test_durable_differential import expected_durable
+
     return expected_durable(rules.route(clue))
 
 
@@ -368,8 +413,9 @@ def test_a_rule_set_reloaded_after_an_edit_sees_only_its_own_rules(tmp_path):
     clue = {"id": "c", "text": "小区油烟", "location": {"new_city": "沣西"}}
     assert before.route(clue, engine="durable").rules[0] == "fengxi-fumes"
     path = tmp_path / "rules" / "rules.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("keywords: [油烟]}", "keywords: [烧烤]}"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("keywords: [油烟]}", "keywords: [烧烤]}"), encoding="utf-8"
+    )
     after = xxrules.load_ruleset(tmp_path / "rules")
     assert after.fingerprint != before.fingerprint
     assert "fengxi-fumes" not in after.route(clue, engine="durable").rules
@@ -416,15 +462,31 @@ BOUNDARY_RULES = [
 BOUNDARY_CLUES = [
     {"received_at": "2024-05-05T23:59:59.999999+08:00", "text": "燃气费和燃气"},
     {"received_at": "2024-05-05T16:00:00+00:00"},  # Monday 00:00 in China time
-    {"received_at": "2024-05-05T06:00:00+08:00"}, {"received_at": "2024-05-05T05:59:59.999999+08:00"},
-    {"received_at": "2024-05-06T00:00:00.000001+08:00"}, {"received_at": "2024-05-06T00:00:00+08:00"},
-    {"received_at": "2024-05-04T22:00:00"}, {"received_at": "2024-05-04T21:59:59.999999"},
-    {"received_at": "2024-05-11T05:59:59"}, {"received_at": "2024-05-11T06:00:00"},
-    {"amount": 5000}, {"amount": 5000.000000000001}, {"amount": 50000}, {"amount": 50000.00000000001},
-    {"amount": 0.1}, {"amount": 0.09999999999999999}, {"amount": 0}, {"amount": 1e-300},
-    {"object": {"tags": ["学校", "餐饮"]}}, {"object": {"tags": ["学校", "餐饮", "连锁"]}}, {"object": {"tags": []}},
-    {"location": {"street": "马王"}}, {"location": {"street": "马王"}, "object": {"tags": ["学校"]}},
-    {"text": "燃气", "category": "演练"}, {"text": "燃气"}, {"text": "食堂"}, {"text": "学校食堂"},
+    {"received_at": "2024-05-05T06:00:00+08:00"},
+    {"received_at": "2024-05-05T05:59:59.999999+08:00"},
+    {"received_at": "2024-05-06T00:00:00.000001+08:00"},
+    {"received_at": "2024-05-06T00:00:00+08:00"},
+    {"received_at": "2024-05-04T22:00:00"},
+    {"received_at": "2024-05-04T21:59:59.999999"},
+    {"received_at": "2024-05-11T05:59:59"},
+    {"received_at": "2024-05-11T06:00:00"},
+    {"amount": 5000},
+    {"amount": 5000.000000000001},
+    {"amount": 50000},
+    {"amount": 50000.00000000001},
+    {"amount": 0.1},
+    {"amount": 0.09999999999999999},
+    {"amount": 0},
+    {"amount": 1e-300},
+    {"object": {"tags": ["学校", "餐饮"]}},
+    {"object": {"tags": ["学校", "餐饮", "连锁"]}},
+    {"object": {"tags": []}},
+    {"location": {"street": "马王"}},
+    {"location": {"street": "马王"}, "object": {"tags": ["学校"]}},
+    {"text": "燃气", "category": "演练"},
+    {"text": "燃气"},
+    {"text": "食堂"},
+    {"text": "学校食堂"},
     {"text": "食堂", "object": {"kind": "school"}},
 ]
 
@@ -462,8 +524,8 @@ def test_cli_explain_with_the_durable_engine_says_so():
     assert "engine: durable (rules that failed are not listed)" in result.stdout
     as_json = runner.invoke(app, ["explain", "燃气漏气", "--rules", str(MINI), "-e", "durable", "-f", "json"])
     assert json.loads(as_json.stdout) == json.loads(
-        runner.invoke(app, ["explain", "燃气漏气", "--rules", str(MINI), "-f", "json"]).stdout) | {
-        "explanation": json.loads(as_json.stdout)["explanation"]}
+        runner.invoke(app, ["explain", "燃气漏气", "--rules", str(MINI), "-f", "json"]).stdout
+    ) | {"explanation": json.loads(as_json.stdout)["explanation"]}
 
 
 def test_cli_rejects_an_unknown_engine():

@@ -24,8 +24,8 @@ import durable_rules_engine
 import pytest
 from durable import engine
 
-from xxrules.engines.durable.router import SESSION, SHARD_SIZE, QuietHost
 from xxrules.engines.durable.compile import BRANCH_LIMIT
+from xxrules.engines.durable.router import SESSION, SHARD_SIZE, QuietHost
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xxrules"
 
@@ -76,8 +76,9 @@ def _rules_process(count: int, timeout: float) -> str:
     The timeout only tells a hang from an answer: it is generous where an answer is expected.
     """
     try:
-        run = subprocess.run([sys.executable, "-c", _RULES, str(count)], capture_output=True, text=True,
-                             timeout=timeout, check=False)
+        run = subprocess.run(
+            [sys.executable, "-c", _RULES, str(count)], capture_output=True, text=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
         return out + "TIMEOUT"
@@ -218,8 +219,9 @@ print("RETURNED", Stop.calls, flush=True)
 
 def test_catch_all_condition_loops_issue_288():
     # The action re-asserts the session state, which the catch-all matches again: time-bounded in a subprocess.
-    run = subprocess.run([sys.executable, "-c", _LOOP], capture_output=True, text=True, timeout=120, check=False,
-                         cwd=PACKAGE.parent)
+    run = subprocess.run(
+        [sys.executable, "-c", _LOOP], capture_output=True, text=True, timeout=120, check=False, cwd=PACKAGE.parent
+    )
     assert run.stdout.strip() == "LOOPED", run.stderr
 
 
@@ -232,8 +234,9 @@ def test_star_import_of_durable_lang_shadows_any_and_all():
 
 
 def test_the_package_never_imports_durable_lang():
-    pattern = re.compile(r"^\s*(from\s+durable\.lang\s+import|import\s+durable\.lang|from\s+durable\s+import.*\blang\b)",
-                         re.MULTILINE)
+    pattern = re.compile(
+        r"^\s*(from\s+durable\.lang\s+import|import\s+durable\.lang|from\s+durable\s+import.*\blang\b)", re.MULTILINE
+    )
     offenders = [str(path) for path in PACKAGE.rglob("*.py") if pattern.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
 
@@ -262,8 +265,9 @@ def test_iany_whose_element_test_ends_in_or_reads_uninitialised_memory_error_102
     whose value durable never sets (rete.c createForwardAlpha), so the heap decides: error 102 at random, in about
     1 of 4 full test runs. glibc's MALLOC_PERTURB_ fills fresh memory with ``garbage`` and makes it certain."""
     env = {**os.environ, "MALLOC_PERTURB_": str(garbage ^ 0xFF)}
-    run = subprocess.run([sys.executable, "-c", _LOAD_SHAPES], capture_output=True, text=True, timeout=120,
-                         check=True, env=env)
+    run = subprocess.run(
+        [sys.executable, "-c", _LOAD_SHAPES], capture_output=True, text=True, timeout=120, check=True, env=env
+    )
     assert run.stdout.splitlines() == [
         "or Could not create ruleset, error code: 102",
         "and-ending-in-or Could not create ruleset, error code: 102",

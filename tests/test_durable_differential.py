@@ -41,8 +41,9 @@ def assert_same(rules: xxrules.RuleSet, clue: Any) -> xxrules.Decision:
     return durable
 
 
-@settings(max_examples=RULE_SETS, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                        HealthCheck.filter_too_much])
+@settings(
+    max_examples=RULE_SETS, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(rules=generated_rules(), data=st.data())
 def test_generated_rule_sets_route_the_same_on_both_engines(rules, data):
     try:

@@ -11,13 +11,22 @@ import pytest
 import xxrules
 from xxrules import _deprecated
 
-PUBLIC_PACKAGES = ["xxrules.drawing", "xxrules.jurisdiction", "xxrules.monitor", "xxrules.render",
-                   "xxrules.routing", "xxrules.transfers"]
+PUBLIC_PACKAGES = [
+    "xxrules.drawing",
+    "xxrules.jurisdiction",
+    "xxrules.monitor",
+    "xxrules.render",
+    "xxrules.routing",
+    "xxrules.transfers",
+]
 
 
 def test_all_is_sorted_and_names_exactly_the_public_members():
-    members = {name for name, value in vars(xxrules).items()
-               if not name.startswith("_") and not isinstance(value, types.ModuleType)}
+    members = {
+        name
+        for name, value in vars(xxrules).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
     assert xxrules.__all__ == sorted(xxrules.__all__)
     assert set(xxrules.__all__) == members
 
@@ -57,9 +66,14 @@ def test_renamed_names_still_resolve_with_a_warning(old: str, new: str):
         assert getattr(target, old) is getattr(home, new)
 
 
-@pytest.mark.parametrize(("old", "new"), [("xxrules.referral", "xxrules.transfers"),
-                                          ("xxrules.graph", "xxrules.jurisdiction"),
-                                          ("xxrules.ruleset", "xxrules.routing")])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("xxrules.referral", "xxrules.transfers"),
+        ("xxrules.graph", "xxrules.jurisdiction"),
+        ("xxrules.ruleset", "xxrules.routing"),
+    ],
+)
 def test_old_module_paths_import_with_a_warning(old: str, new: str):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -18,9 +18,9 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 import xxrules
-from xxrules.drawing import fonts as _fonts
 from xxrules import drawing as xg
 from xxrules.cli import app
+from xxrules.drawing import fonts as _fonts
 from xxrules.errors import ExportError, MissingDependencyError, MissingFontError
 
 from .conftest import MINI, ROOT
@@ -347,8 +347,10 @@ def reordered(tmp_path_factory) -> list[nx.MultiDiGraph]:
     base = tmp_path_factory.mktemp("orders")
     names = sorted(p.name for p in (ROOT / "rules" / "xixian").glob("*.yaml"))
     backwards = {name: f"{i:02d}-{name}" for i, name in enumerate(reversed(names))}
-    return [xxrules.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "a", {}, reverse=True))),
-            xxrules.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "b", backwards, reverse=False)))]
+    return [
+        xxrules.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "a", {}, reverse=True))),
+        xxrules.jurisdiction_graph(xxrules.load_ruleset(_copy_rules(base / "b", backwards, reverse=False))),
+    ]
 
 
 def test_graphml_and_dot_are_the_same_bytes_whatever_the_file_order(G, reordered):

@@ -17,25 +17,35 @@ from hypothesis import strategies as st
 
 import xxrules
 from xxrules import ClueError
-from xxrules.monitor.compile import SHARD_SIZE
 from xxrules.engines.durable.router import QuietHost
 from xxrules.monitor import Monitor
+from xxrules.monitor.compile import SHARD_SIZE
 
 from .conftest import MINI
 
 CHINA = timezone(timedelta(hours=8))
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=CHINA)
 BASE = xxrules.load_ruleset(MINI).to_dict()
-PREPAID = {"id": "prepaid", "name": "同一商户预付卡投诉", "level": "orange", "item": ["prepaid_card"],
-           "group_by": ["object_name"], "window": "7d", "threshold": {"count": 3}, "push_to": ["lead", "市场监管"],
-           "plan": "约谈经营者"}
+PREPAID = {
+    "id": "prepaid",
+    "name": "同一商户预付卡投诉",
+    "level": "orange",
+    "item": ["prepaid_card"],
+    "group_by": ["object_name"],
+    "window": "7d",
+    "threshold": {"count": 3},
+    "push_to": ["lead", "市场监管"],
+    "plan": "约谈经营者",
+}
 
 
 def rules_with(*indicators: dict[str, Any]) -> xxrules.RuleSet:
     return xxrules.RuleSet.from_dict({**BASE, "warnings": [{**PREPAID, **i} for i in indicators]})
 
 
-def clue(n: int, at: datetime, text: str = "办卡后老板跑路了", name: str | None = "甲健身", **extra: Any) -> dict[str, Any]:
+def clue(
+    n: int, at: datetime, text: str = "办卡后老板跑路了", name: str | None = "甲健身", **extra: Any
+) -> dict[str, Any]:
     row: dict[str, Any] = {"id": f"c{n}", "text": text, "received_at": at.isoformat(), **extra}
     if name:
         row["object"] = {"name": name}
@@ -92,23 +102,35 @@ def test_after_the_warnings_window_counting_starts_afresh():
 
 
 def test_groups_are_counted_apart_and_clues_without_the_grouping_value_do_not_count():
-    clues = [clue(1, T0, name="甲"), clue(2, T0, name="乙"), clue(3, T0, name=None), clue(4, T0, name="甲"),
-             clue(5, T0, name="乙"), clue(6, T0, name="乙")]
+    clues = [
+        clue(1, T0, name="甲"),
+        clue(2, T0, name="乙"),
+        clue(3, T0, name=None),
+        clue(4, T0, name="甲"),
+        clue(5, T0, name="乙"),
+        clue(6, T0, name="乙"),
+    ]
     assert warnings_of(Monitor(PREPAID_RULES), clues) == [("prepaid", ("c2", "c5", "c6"))]
 
 
 def test_object_groups_by_credit_code_before_name():
     rules = rules_with({"group_by": ["object"], "threshold": {"count": 2}})
-    clues = [clue(1, T0, name=None, object={"name": "甲健身", "credit_code": "91x"}),
-             clue(2, T0, name=None, object={"name": "甲健身(新店)", "credit_code": "91X "})]
+    clues = [
+        clue(1, T0, name=None, object={"name": "甲健身", "credit_code": "91x"}),
+        clue(2, T0, name=None, object={"name": "甲健身(新店)", "credit_code": "91X "}),
+    ]
     [warning] = Monitor(rules).feed(clues)
     assert warning.group == {"object": "91X"}
 
 
 def test_distinct_sources_count_values_and_a_newer_clue_replaces_an_older_one_of_the_same_value():
     rules = rules_with({"threshold": {"distinct_sources": 2}})
-    clues = [clue(1, T0, source="hotline_12345"), clue(2, T0 + timedelta(days=1), source="hotline_12345"),
-             clue(3, T0 + timedelta(days=2), name="甲健身"), clue(4, T0 + timedelta(days=3), source="media")]
+    clues = [
+        clue(1, T0, source="hotline_12345"),
+        clue(2, T0 + timedelta(days=1), source="hotline_12345"),
+        clue(3, T0 + timedelta(days=2), name="甲健身"),
+        clue(4, T0 + timedelta(days=3), source="media"),
+    ]
     assert warnings_of(Monitor(rules), clues) == [("prepaid", ("c2", "c4"))]  # c3 has no source: no value
 
 
@@ -158,16 +180,22 @@ def test_the_same_clue_sent_twice_counts_once():
 
 def test_a_clue_matching_several_or_branches_counts_once():
     # durable_rules fires an OR-ed condition once per matching branch; the monitor must count the clue once
-    rules = rules_with({"item": None, "when": {"any": [{"keywords": ["办卡"]}, {"keywords": ["跑路"]}]},
-                        "threshold": {"count": 2}})
+    rules = rules_with(
+        {"item": None, "when": {"any": [{"keywords": ["办卡"]}, {"keywords": ["跑路"]}]}, "threshold": {"count": 2}}
+    )
     monitor = Monitor(rules)
     assert monitor.push(clue(1, T0, text="办卡后老板跑路了")) == []
     assert len(monitor.push(clue(2, T0, text="办卡后老板跑路了"))) == 1
 
 
 def test_when_conditions_are_judged_by_durable_on_the_same_facts_as_routing():
-    rules = rules_with({"item": None, "when": {"keywords": ["办卡"], "region": ["沣西新城"],
-                                               "not": {"source": ["media"]}}, "threshold": {"count": 1}})
+    rules = rules_with(
+        {
+            "item": None,
+            "when": {"keywords": ["办卡"], "region": ["沣西新城"], "not": {"source": ["media"]}},
+            "threshold": {"count": 1},
+        }
+    )
     monitor = Monitor(rules)
     assert monitor.push(clue(1, T0, location={"street": "马王"})) != []
     assert monitor.push(clue(2, T0, location={"street": "马王"}, source="media")) == []
@@ -235,8 +263,10 @@ def test_monitors_in_threads_give_the_serial_answer():
     clues = [clue(n, T0 + timedelta(hours=n), name=f"店{n % 3}") for n in range(30)]
     serial = warnings_of(Monitor(PREPAID_RULES), clues)
     results: list[list[tuple[str, tuple[str, ...]]]] = [[] for _ in range(4)]
-    threads = [threading.Thread(target=lambda i=i: results[i].extend(warnings_of(Monitor(PREPAID_RULES), clues)))
-               for i in range(4)]
+    threads = [
+        threading.Thread(target=lambda i=i: results[i].extend(warnings_of(Monitor(PREPAID_RULES), clues)))
+        for i in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -267,8 +297,9 @@ def test_durable_fails_when_more_than_64_rules_fire_for_one_fact():
     for rules, fails in ((64, False), (65, True)):
         host = QuietHost()
         name = f"pin-303-{rules}"
-        host.register_rulesets({name: {f"r{n}": {"all": [{"m": {"$and": [{"a": 1}, {f"x{n}": 1}]}}], "run": _noop}
-                                       for n in range(rules)}})
+        host.register_rulesets(
+            {name: {f"r{n}": {"all": [{"m": {"$and": [{"a": 1}, {f"x{n}": 1}]}}], "run": _noop} for n in range(rules)}}
+        )
         fact = {"sid": "0", "id": "1", "a": 1, **{f"x{n}": 1 for n in range(rules)}}
         if fails:
             with pytest.raises(durable_rules_engine.error, match="303"):
@@ -284,7 +315,7 @@ def _noop(c: Any) -> None:
 def _capture(errors: list[BaseException], call: Any, *args: Any) -> None:
     try:
         call(*args)
-    except BaseException as error:  # noqa: BLE001 (the test inspects it)
+    except BaseException as error:
         errors.append(error)
 
 
@@ -292,10 +323,11 @@ def _capture(errors: list[BaseException], call: Any, *args: Any) -> None:
 
 TEXTS = ["办卡后老板跑路了", "闻到煤气味", "学校食堂饭菜变质", "楼下油烟很大", "充值的卡退不了"]
 SOURCES = ["hotline_12345", "media", "grid_patrol"]
-STREAM_RULES = rules_with({"id": "a", "threshold": {"count": 2}, "window": "24h"},
-                          {"id": "b", "item": None, "group_by": ["object_name"], "window": "48h",
-                           "threshold": {"distinct_sources": 2}},
-                          {"id": "c", "item": ["gas"], "group_by": ["region"], "threshold": {"count": 2}})
+STREAM_RULES = rules_with(
+    {"id": "a", "threshold": {"count": 2}, "window": "24h"},
+    {"id": "b", "item": None, "group_by": ["object_name"], "window": "48h", "threshold": {"distinct_sources": 2}},
+    {"id": "c", "item": ["gas"], "group_by": ["region"], "threshold": {"count": 2}},
+)
 
 
 @st.composite
@@ -338,18 +370,45 @@ def test_k_hits_in_one_window_fire_exactly_once_when_k_reaches_n(need, extra, mi
 
 
 def test_a_street_office_leading_by_territory_is_named_in_the_warning():
-    rules = rules_with({"item": None, "when": {"keywords": ["油烟"]}, "group_by": ["region"],
-                        "threshold": {"count": 1}, "push_to": ["lead"]})
+    rules = rules_with(
+        {
+            "item": None,
+            "when": {"keywords": ["油烟"]},
+            "group_by": ["region"],
+            "threshold": {"count": 1},
+            "push_to": ["lead"],
+        }
+    )
     [warning] = Monitor(rules).push(clue(1, T0, text="楼下油烟很大", location={"street": "马王"}))
     assert [(d.id, d.name) for d in warning.departments] == [("fengxi.mawang", "马王街道办事处")]
 
 
 def test_a_wide_condition_is_split_under_durables_group_limit_and_counts_a_clue_once():
     """durable_rules 2.0.28 refuses (error 113) an expression of 16 groups; the test is split into alternatives."""
-    words = ["办卡", "跑路", "油烟", "煤气味", "液化气", "燃气", "预付卡", "退卡", "培训班", "补课", "培训机构", "废气",
-             "食堂", "饭菜", "学校", "幼儿园"]
-    wide = {"id": "wide", "item": None, "threshold": {"count": 2},
-            "when": {"any": [{"keywords": [w], "not": {"source": ["media"]}} for w in words]}}
+    words = [
+        "办卡",
+        "跑路",
+        "油烟",
+        "煤气味",
+        "液化气",
+        "燃气",
+        "预付卡",
+        "退卡",
+        "培训班",
+        "补课",
+        "培训机构",
+        "废气",
+        "食堂",
+        "饭菜",
+        "学校",
+        "幼儿园",
+    ]
+    wide = {
+        "id": "wide",
+        "item": None,
+        "threshold": {"count": 2},
+        "when": {"any": [{"keywords": [w], "not": {"source": ["media"]}} for w in words]},
+    }
     monitor = Monitor(rules_with(wide))
     assert sum(len(shard) for shard in monitor._plan.shard_definitions) > 1
     assert monitor.push(clue(1, T0, text="办卡后老板跑路，油烟和煤气味也很大")) == []  # four alternatives hold

@@ -39,7 +39,8 @@ def test_the_stream_is_long_enough_and_ordered():
     assert len(clues) >= 200 and times == sorted(times)
     assert (times[-1] - times[0]).days >= 89
     assert len(expected()) >= 8 and {w["indicator"] for w in expected()} == {
-        i.id for i in xxrules.load_ruleset().indicators}
+        i.id for i in xxrules.load_ruleset().indicators
+    }
 
 
 def test_replay_gives_exactly_the_expected_warnings_twice_in_one_process(shipped):
@@ -48,9 +49,15 @@ def test_replay_gives_exactly_the_expected_warnings_twice_in_one_process(shipped
 
 
 def test_replay_gives_the_same_warnings_in_two_separate_processes():
-    script = ("import json, sys, xxrules; from tests.test_monitor_replay import replay; "
-              "json.dump(replay(xxrules.load_ruleset()), sys.stdout, ensure_ascii=False)")
+    script = (
+        "import json, sys, xxrules; from tests.test_monitor_replay import replay; "
+        "json.dump(replay(xxrules.load_ruleset()), sys.stdout, ensure_ascii=False)"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
-                           env=env).stdout for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+        ).stdout
+        for _ in range(2)
+    ]
     assert json.loads(runs[0]) == json.loads(runs[1]) == expected()

@@ -33,13 +33,17 @@ def test_wheel_holds_the_shipped_rule_pack(wheel):
 @pytest.mark.slow
 def test_installed_wheel_loads_the_default_rules_without_the_checkout(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True)
-    code = ("import xxrules, xxrules.rulefiles.load as l; r = xxrules.load_ruleset(); "
-            "print(l.shipped_rules()); print(r.route({'id': '1', 'text': '闻到很重的煤气味'}).lead.name)")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
+    )
+    code = (
+        "import xxrules, xxrules.rulefiles.load as l; r = xxrules.load_ruleset(); "
+        "print(l.shipped_rules()); print(r.route({'id': '1', 'text': '闻到很重的煤气味'}).lead.name)"
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     location, lead = result.stdout.strip().splitlines()
     assert location.startswith(str(target))

@@ -53,8 +53,9 @@ def test_file_order_never_changes_a_decision(mini, seed, clues):
         reordered = xxrules.load_ruleset(folder)
     assert reordered.fingerprint == mini.fingerprint
     for clue in clues:
-        assert reordered.route(clue).model_dump(exclude={"explanation"}) == \
-            mini.route(clue).model_dump(exclude={"explanation"})
+        assert reordered.route(clue).model_dump(exclude={"explanation"}) == mini.route(clue).model_dump(
+            exclude={"explanation"}
+        )
         assert _without_sources(reordered.route(clue)) == _without_sources(mini.route(clue))
 
 
@@ -135,11 +136,14 @@ def test_normalisation_is_idempotent(text):
     assert normalize(once) == once
 
 
-@given(words=st.lists(st.text(CHINESE, min_size=1, max_size=3), min_size=1, max_size=15),
-       text=st.text(CHINESE, max_size=80))
+@given(
+    words=st.lists(st.text(CHINESE, min_size=1, max_size=3), min_size=1, max_size=15),
+    text=st.text(CHINESE, max_size=80),
+)
 def test_matcher_equals_a_naive_substring_oracle(mini, words, text):
     rule = xxrules.Rule.model_validate(
-        {"id": "r", "when": {"keywords": {"any": words}}, "then": {"lead": "market_regulation"}})
+        {"id": "r", "when": {"keywords": {"any": words}}, "then": {"lead": "market_regulation"}}
+    )
     matcher = Matcher([rule], mini.directory)
     text = normalize(text)
     found = matcher.find(text)
@@ -149,8 +153,12 @@ def test_matcher_equals_a_naive_substring_oracle(mini, words, text):
 
 
 def test_concurrent_routing_from_threads_equals_serial(shipped):
-    clues = [{"id": str(i), "text": text} for i, text in enumerate(
-        ["液化气罐漏气", "健身房老板跑路了", "工地半夜施工", "电梯关人", "拖欠工资", "饭店油烟"] * 50)]
+    clues = [
+        {"id": str(i), "text": text}
+        for i, text in enumerate(
+            ["液化气罐漏气", "健身房老板跑路了", "工地半夜施工", "电梯关人", "拖欠工资", "饭店油烟"] * 50
+        )
+    ]
     serial = [shipped.route(c) for c in clues]
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(shipped.route, clues))

@@ -142,7 +142,7 @@ def test_keyword_positions_point_into_the_normalised_text(mini):
     decision = route(mini, "ＡＢＣ健身房 办卡，跑路")
     text = decision.explanation.normalized_text
     for hit in decision.explanation.fired[0].conditions[0].hits:
-        assert text[hit.start:hit.end] == hit.keyword
+        assert text[hit.start : hit.end] == hit.keyword
 
 
 def test_clue_model_and_dict_give_the_same_decision(mini):
@@ -204,13 +204,16 @@ def test_profile_role_map_uses_canonical_role_names(shipped):
 
 
 def test_criminal_check_survives_a_dispute(tmp_path):
-    rules = (MINI / "rules.yaml").read_text(encoding="utf-8") + """
+    rules = (
+        (MINI / "rules.yaml").read_text(encoding="utf-8")
+        + """
   - id: fumes-fraud
     description: 油烟整改收费诈骗 (ranks below the items, so the items' tie stays a dispute)
     priority: -1
     when: {keywords: [油烟], amount: {gte: 10000}}
     then: {lead: 公安, flags: [criminal_check]}
 """
+    )
     folder = tmp_path / "rules"
     folder.mkdir()
     for name in ("profile.yaml", "items.yaml"):
@@ -226,6 +229,7 @@ def test_an_implausible_year_makes_the_clue_invalid_not_a_crash(shipped, when):
     decision = shipped.route({"id": "x", "text": "药店卖假药", "received_at": when})
     assert decision.status is Status.invalid
     assert "outside the years 1970-2200" in decision.error.message
-    report = xxrules.check_transfers(shipped, {"id": "x", "text": "液化气罐漏气", "transfers": [
-        {"from": "住建局", "to": "应急管理局", "at": when}]})
+    report = xxrules.check_transfers(
+        shipped, {"id": "x", "text": "液化气罐漏气", "transfers": [{"from": "住建局", "to": "应急管理局", "at": when}]}
+    )
     assert report.verdict.value == "invalid" and "outside the years" in report.error.message

@@ -24,7 +24,6 @@ from xxrules.transfers import (
     transfer_chain,
     unit_level,
 )
-
 from xxrules.transfers.chains import PRECEDENCE
 
 from .conftest import FIXTURES, MINI
@@ -40,8 +39,7 @@ def t(sender: str, receiver: str, at: str, reason: str = "") -> dict:
 
 
 def clue(*transfers: dict, text: str = GAS, **fields) -> dict:
-    return {"id": "c", "text": text, "received_at": "2024-05-06T09:00:00+08:00", **fields,
-            "transfers": list(transfers)}
+    return {"id": "c", "text": text, "received_at": "2024-05-06T09:00:00+08:00", **fields, "transfers": list(transfers)}
 
 
 def fixture_rows() -> dict[str, dict]:
@@ -58,7 +56,12 @@ def fixture_rows() -> dict[str, dict]:
         ("r-02", "late_return", "城市管理和交通运输局", []),  # 09-30 → 10-09: 2 working days over National Day
         ("r-03", "ok", "住房和城乡建设局", []),  # 09-30 → 10-08: the first working day after the holiday
         ("r-04", "loop", "城市管理和交通运输局", []),  # 城管 → 环保 → 城管, settled by the item list
-        ("r-05", "loop", "教育体育局", []),  # 市场监管 → 教体 → 发改商务 → 市场监管; routing already names 教体 (gym cards)
+        (
+            "r-05",
+            "loop",
+            "教育体育局",
+            [],
+        ),  # 市场监管 → 教体 → 发改商务 → 市场监管; routing already names 教体 (gym cards)
         ("r-06", "too_many_hops", "住房和城乡建设局", ["市场监督管理局"]),
         ("r-07", "not_allowed", "住房和城乡建设局", []),  # pushed down to 马王街道办事处
         ("r-08", "not_allowed", "市场监督管理局", []),  # a food complaint sent to 税务局
@@ -84,18 +87,24 @@ def test_the_fixtures_cover_every_verdict(shipped):
 
 
 def test_departments_by_id_name_alias_role_and_territorial_unit(shipped):
-    report = check_transfers(shipped, clue(
-        t("market_regulation", "住建局", "2024-05-06T10:00:00+08:00"),
-        t("住房和城乡建设局", "燃气", "2024-05-06T11:00:00+08:00"),  # 燃气 is a role 住建局 holds: a transfer to itself
-        text="小区液化气罐漏气", location={"new_city": "沣西", "street": "马王街道"}))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("market_regulation", "住建局", "2024-05-06T10:00:00+08:00"),
+            t(
+                "住房和城乡建设局", "燃气", "2024-05-06T11:00:00+08:00"
+            ),  # 燃气 is a role 住建局 holds: a transfer to itself
+            text="小区液化气罐漏气",
+            location={"new_city": "沣西", "street": "马王街道"},
+        ),
+    )
     assert [d.id for d in report.chain] == ["market_regulation", "housing_construction", "housing_construction"]
     named = check_transfers(shipped, clue(t("马王街道办事处", "马王", "2024-05-06T10:00:00+08:00")))
     assert [d.name for d in named.chain] == ["马王街道办事处", "马王街道办事处"]
 
 
 def test_an_unknown_department_makes_the_clue_invalid_never_a_guess(shipped):
-    report = check_transfers(shipped, clue(t("市场监管局", "城管大队", "2024-05-06T10:00:00+08:00"),
-                                          found_by="安监站"))
+    report = check_transfers(shipped, clue(t("市场监管局", "城管大队", "2024-05-06T10:00:00+08:00"), found_by="安监站"))
     assert report.verdict is Verdict.invalid and report.responsible is None
     assert report.error is not None
     assert "transfers.0.to: unknown department '城管大队'" in report.error.message
@@ -113,8 +122,12 @@ def test_a_malformed_transfer_is_invalid_with_its_field(shipped):
 
 
 def test_a_transfer_to_the_lead_or_an_assisting_department_is_allowed(shipped):
-    report = check_transfers(shipped, clue(t("住建局", "消防大队", "2024-05-06T10:00:00+08:00"),
-                                          t("消防大队", "住建局", "2024-05-06T11:00:00+08:00")))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("住建局", "消防大队", "2024-05-06T10:00:00+08:00"), t("消防大队", "住建局", "2024-05-06T11:00:00+08:00")
+        ),
+    )
     assert report.verdict is Verdict.loop  # allowed, but a ping-pong
     assert not [f for f in report.findings if f.verdict is Verdict.not_allowed]
 
@@ -136,8 +149,14 @@ def test_pushing_down_to_a_street_or_new_city_without_a_role_is_not_allowed(ship
 
 def test_a_territorial_unit_the_decision_names_may_receive_the_clue(shipped):
     fumes = "楼下烧烤店油烟太大，熏得窗户都不敢开"
-    report = check_transfers(shipped, clue(t("城管局", "马王街道", "2024-05-06T10:00:00+08:00"), text=fumes,
-                                          location={"new_city": "沣西", "street": "马王街道"}))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("城管局", "马王街道", "2024-05-06T10:00:00+08:00"),
+            text=fumes,
+            location={"new_city": "沣西", "street": "马王街道"},
+        ),
+    )
     assert "马王街道办事处" in [a.name for a in report.decision.assisting]
     assert report.verdict is Verdict.ok
 
@@ -151,9 +170,14 @@ def test_police_are_competent_only_for_a_criminal_case(shipped):
 
 
 def test_the_task_force_office_and_arbiters_may_receive_a_disputed_or_unmatched_clue(shipped):
-    report = check_transfers(shipped, clue(t("税务局", "行政审批服务局", "2024-05-06T10:00:00+08:00"),
-                                          t("行政审批服务局", "组织人事部", "2024-05-06T11:00:00+08:00"),
-                                          text="有个东西不知道归谁管"))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("税务局", "行政审批服务局", "2024-05-06T10:00:00+08:00"),
+            t("行政审批服务局", "组织人事部", "2024-05-06T11:00:00+08:00"),
+            text="有个东西不知道归谁管",
+        ),
+    )
     assert report.decision.status is xxrules.Status.unmatched
     assert report.verdict is Verdict.ok
     routed = check_transfers(shipped, clue(t("住建局", "行政审批服务局", "2024-05-06T10:00:00+08:00")))
@@ -164,17 +188,29 @@ def test_the_task_force_office_and_arbiters_may_receive_a_disputed_or_unmatched_
 
 
 def test_a_broken_chain_is_a_finding_naming_both_transfers(shipped):
-    report = check_transfers(shipped, clue(t("市场监管局", "住建局", "2024-05-06T10:00:00+08:00"),
-                                          t("应急管理局", "住建局", "2024-05-06T11:00:00+08:00")))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("市场监管局", "住建局", "2024-05-06T10:00:00+08:00"),
+            t("应急管理局", "住建局", "2024-05-06T11:00:00+08:00"),
+        ),
+    )
     assert report.verdict is Verdict.not_allowed and report.findings[0].transfer == 1
-    assert "transfers[1] is from 应急管理局 but transfers[0] gave the clue to 住房和城乡建设局" in \
-        report.findings[0].message
+    assert (
+        "transfers[1] is from 应急管理局 but transfers[0] gave the clue to 住房和城乡建设局"
+        in report.findings[0].message
+    )
     assert report.responsible.name == "住房和城乡建设局"
 
 
 def test_times_going_back_are_a_finding(shipped):
-    report = check_transfers(shipped, clue(t("市场监管局", "应急管理局", "2024-05-06T11:00:00+08:00"),
-                                          t("应急管理局", "住建局", "2024-05-06T10:00:00+08:00")))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("市场监管局", "应急管理局", "2024-05-06T11:00:00+08:00"),
+            t("应急管理局", "住建局", "2024-05-06T10:00:00+08:00"),
+        ),
+    )
     assert report.verdict is Verdict.not_allowed
     assert "earlier than transfers[0]" in report.findings[0].message
 
@@ -189,8 +225,13 @@ def test_a_transfer_before_the_clue_was_received_is_a_finding(shipped):
 
 
 def test_a_late_holder_becomes_first_responsible(shipped):
-    report = check_transfers(shipped, clue(t("市场监管局", "应急管理局", "2024-05-06T10:00:00+08:00"),
-                                          t("应急管理局", "住建局", "2024-05-08T10:00:00+08:00")))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("市场监管局", "应急管理局", "2024-05-06T10:00:00+08:00"),
+            t("应急管理局", "住建局", "2024-05-08T10:00:00+08:00"),
+        ),
+    )
     assert report.verdict is Verdict.late_return and report.findings[0].transfer == 1
     assert report.responsible.name == "应急管理局" and "首办负责" in report.findings[0].message
 
@@ -235,9 +276,14 @@ def test_a_ping_pong_is_a_loop_sent_up_the_ladder(shipped):
 
 
 def test_an_unsettled_loop_stays_with_the_holder_and_escalates(shipped):
-    report = check_transfers(shipped, clue(t("税务局", "财政金融局", "2024-05-06T10:00:00+08:00"),
-                                          t("财政金融局", "税务局", "2024-05-06T11:00:00+08:00"),
-                                          text="有个东西不知道归谁管"))
+    report = check_transfers(
+        shipped,
+        clue(
+            t("税务局", "财政金融局", "2024-05-06T10:00:00+08:00"),
+            t("财政金融局", "税务局", "2024-05-06T11:00:00+08:00"),
+            text="有个东西不知道归谁管",
+        ),
+    )
     assert report.verdict is Verdict.loop and not report.resolution.settled
     assert report.responsible.name == "税务局"
     assert report.escalate_to == report.resolution.escalate_to
@@ -250,21 +296,25 @@ def test_a_transfer_to_oneself_is_a_loop(shipped):
 
 
 def test_every_problem_is_a_finding_and_the_verdict_is_the_most_serious(shipped):
-    report = check_transfers(shipped, clue(t("住建局", "税务局", "2024-05-06T10:00:00+08:00"),
-                                          t("税务局", "住建局", "2024-05-09T10:00:00+08:00")))
+    report = check_transfers(
+        shipped,
+        clue(t("住建局", "税务局", "2024-05-06T10:00:00+08:00"), t("税务局", "住建局", "2024-05-09T10:00:00+08:00")),
+    )
     assert {f.verdict for f in report.findings} == {Verdict.loop, Verdict.late_return, Verdict.not_allowed}
     assert report.verdict is Verdict.loop
-    assert PRECEDENCE == (Verdict.loop, Verdict.too_many_hops, Verdict.late_return, Verdict.not_allowed)
+    assert (Verdict.loop, Verdict.too_many_hops, Verdict.late_return, Verdict.not_allowed) == PRECEDENCE
 
 
 # ---------------------------------------------------------------------- hops
 
 
 def test_max_hops_transfers_are_fine_one_more_goes_to_the_task_force(shipped):
-    hops = [t("应急管理局", "市场监管局", "2024-05-06T10:00:00+08:00"),
-            t("市场监管局", "消防大队", "2024-05-06T11:00:00+08:00"),
-            t("消防大队", "城管局", "2024-05-06T12:00:00+08:00"),
-            t("城管局", "住建局", "2024-05-06T13:00:00+08:00")]
+    hops = [
+        t("应急管理局", "市场监管局", "2024-05-06T10:00:00+08:00"),
+        t("市场监管局", "消防大队", "2024-05-06T11:00:00+08:00"),
+        t("消防大队", "城管局", "2024-05-06T12:00:00+08:00"),
+        t("城管局", "住建局", "2024-05-06T13:00:00+08:00"),
+    ]
     assert check_transfers(shipped, clue(*hops[:3])).verdict is Verdict.ok
     report = check_transfers(shipped, clue(*hops))
     assert report.verdict is Verdict.too_many_hops and report.findings[0].transfer == 3
@@ -275,16 +325,18 @@ def test_max_hops_transfers_are_fine_one_more_goes_to_the_task_force(shipped):
 
 
 def test_deadlines_count_working_days(shipped):
-    report = check_transfers(shipped, clue(t("市场监管局", "住建局", "2024-09-30T15:00:00+08:00"),
-                                          received_at="2024-09-30T09:00:00+08:00"))
+    report = check_transfers(
+        shipped, clue(t("市场监管局", "住建局", "2024-09-30T15:00:00+08:00"), received_at="2024-09-30T09:00:00+08:00")
+    )
     due = {d.name.split()[0]: d.due for d in report.deadlines}
     assert due["return_by"].isoformat() == "2024-10-08T23:59:59.999999+08:00"
     assert due["handle_by"].isoformat() == "2024-10-12T23:59:59.999999+08:00"  # an adjusted working Saturday
 
 
 def test_deadlines_beyond_the_calendar_say_so(shipped):
-    report = check_transfers(shipped, clue(t("市场监管局", "住建局", "2027-03-01T10:00:00+08:00"),
-                                          received_at="2027-03-01T09:00:00+08:00"))
+    report = check_transfers(
+        shipped, clue(t("市场监管局", "住建局", "2027-03-01T10:00:00+08:00"), received_at="2027-03-01T09:00:00+08:00")
+    )
     assert all(any("no data for 2027" in n for n in d.notes) for d in report.deadlines)
     assert report.deadlines[0].due.date().isoformat() == "2027-03-02"
 
@@ -320,18 +372,22 @@ def test_criminal_deadlines_are_copied_from_the_decision(shipped):
 
 
 def test_a_loop_away_from_the_first_sender_in_a_broken_chain_is_found_not_a_crash(shipped):
-    row = clue(t("住建局", "应急管理局", "2024-05-06T10:00:00+08:00"),
-               t("市场监管局", "消防救援支队", "2024-05-06T11:00:00+08:00"),
-               t("消防救援支队", "市场监管局", "2024-05-06T12:00:00+08:00"))
+    row = clue(
+        t("住建局", "应急管理局", "2024-05-06T10:00:00+08:00"),
+        t("市场监管局", "消防救援支队", "2024-05-06T11:00:00+08:00"),
+        t("消防救援支队", "市场监管局", "2024-05-06T12:00:00+08:00"),
+    )
     report = check_transfers(shipped, row)
     assert report.verdict is Verdict.loop
     assert any(f.verdict is Verdict.not_allowed for f in report.findings)  # the broken chain is still reported
 
 
 def test_not_allowed_blames_the_sender_of_the_earliest_bad_transfer(shipped):
-    row = clue(t("住建局", "教育体育局", "2024-05-06T10:00:00+08:00"),  # not competent
-               t("教育体育局", "应急管理局", "2024-05-06T11:00:00+08:00"),
-               t("应急管理局", "消防救援支队", "2024-05-06T10:30:00+08:00"))  # time goes back
+    row = clue(
+        t("住建局", "教育体育局", "2024-05-06T10:00:00+08:00"),  # not competent
+        t("教育体育局", "应急管理局", "2024-05-06T11:00:00+08:00"),
+        t("应急管理局", "消防救援支队", "2024-05-06T10:30:00+08:00"),
+    )  # time goes back
     report = check_transfers(shipped, row)
     assert report.verdict is Verdict.not_allowed
     assert report.responsible.name == "住房和城乡建设局"
@@ -354,9 +410,13 @@ def test_the_task_force_office_host_is_not_competent_for_a_routed_clue_it_does_n
 
 
 def test_graph_helpers(shipped):
-    transfers = TransferredClue.model_validate(clue(t("housing_construction", "emergency", "2024-05-06T10:00:00"),
-                                                 t("emergency", "market_regulation", "2024-05-06T11:00:00"),
-                                                 t("market_regulation", "emergency", "2024-05-06T12:00:00")))
+    transfers = TransferredClue.model_validate(
+        clue(
+            t("housing_construction", "emergency", "2024-05-06T10:00:00"),
+            t("emergency", "market_regulation", "2024-05-06T11:00:00"),
+            t("market_regulation", "emergency", "2024-05-06T12:00:00"),
+        )
+    )
     R = transfer_chain(shipped.graph, transfers.transfers)
     assert has_loop(R) and loop_departments(R) == ["emergency", "market_regulation"]
     assert R.nodes["dept:emergency"]["label"] == "应急管理局"
@@ -365,8 +425,10 @@ def test_graph_helpers(shipped):
     assert is_push_down(shipped.graph, "fengxi", "fengxi.mawang")
     assert not is_push_down(shipped.graph, "fengxi.mawang", "housing_construction")
     with pytest.raises(nx.NodeNotFound):
-        transfer_chain(shipped.graph, TransferredClue.model_validate(
-            clue(t("nobody", "emergency", "2024-05-06T10:00:00"))).transfers)
+        transfer_chain(
+            shipped.graph,
+            TransferredClue.model_validate(clue(t("nobody", "emergency", "2024-05-06T10:00:00"))).transfers,
+        )
 
 
 # ----------------------------------------------------------------------- CLI
@@ -386,9 +448,11 @@ def test_cli_refer_table_matches_golden():
 
 
 def test_cli_refer_contract_and_invalid_lines():
-    lines = [json.dumps(clue(t("市场监管局", "住建局", "2024-05-06T10:00:00+08:00")), ensure_ascii=False),
-             "{not json", json.dumps(clue(t("市场监管局", "城管大队", "2024-05-06T10:00:00+08:00")),
-                                     ensure_ascii=False)]
+    lines = [
+        json.dumps(clue(t("市场监管局", "住建局", "2024-05-06T10:00:00+08:00")), ensure_ascii=False),
+        "{not json",
+        json.dumps(clue(t("市场监管局", "城管大队", "2024-05-06T10:00:00+08:00")), ensure_ascii=False),
+    ]
     result = run("transfers", "-", stdin="\n".join(lines) + "\n")
     assert result.exit_code == 1
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -403,8 +467,17 @@ def test_cli_refer_contract_and_invalid_lines():
 # The properties use the mini rule set with a task-force office of its own (专班办公室), so the
 # office is never a party to a loop; the test below covers the case where it is.
 
-MINI_DEPARTMENTS = ["market_regulation", "commerce", "housing", "education", "urban", "ecology", "police", "fengxi",
-                    "fengxi.mawang"]
+MINI_DEPARTMENTS = [
+    "market_regulation",
+    "commerce",
+    "housing",
+    "education",
+    "urban",
+    "ecology",
+    "police",
+    "fengxi",
+    "fengxi.mawang",
+]
 PREPAID = {"text": "办卡充了八万老板跑路", "amount": 80000, "location": {"new_city": "沣西"}}
 PREPAID_COMPETENT = ["commerce", "market_regulation", "education", "police", "fengxi"]
 
@@ -449,16 +522,20 @@ def test_a_ping_pong_of_any_length_is_always_a_loop(office_apart, chain, gaps):
     assert report.resolution is not None and report.responsible is not None
 
 
-@given(chain=st.lists(st.sampled_from(PREPAID_COMPETENT), min_size=1, max_size=4, unique=True),
-       gaps=st.lists(st.integers(0, 240), min_size=4, max_size=4))
+@given(
+    chain=st.lists(st.sampled_from(PREPAID_COMPETENT), min_size=1, max_size=4, unique=True),
+    gaps=st.lists(st.integers(0, 240), min_size=4, max_size=4),
+)
 def test_a_chain_without_repeats_within_the_limits_is_ok(office_apart, chain, gaps):
     report = check_transfers(office_apart, _chain_clue(chain, gaps))
     assert report.verdict is Verdict.ok and report.findings == ()
 
 
 @settings(max_examples=15)
-@given(seed=st.integers(0, 10_000), chain=chains_with_a_repeat() | st.lists(st.sampled_from(MINI_DEPARTMENTS),
-                                                                             min_size=2, max_size=6))
+@given(
+    seed=st.integers(0, 10_000),
+    chain=chains_with_a_repeat() | st.lists(st.sampled_from(MINI_DEPARTMENTS), min_size=2, max_size=6),
+)
 def test_reports_are_deterministic_and_independent_of_rule_file_order(office_apart, seed, chain):
     row = _chain_clue(chain, [60 * 20] * 12)
     with tempfile.TemporaryDirectory() as source, tempfile.TemporaryDirectory() as folder:

@@ -27,15 +27,22 @@ def china(text: str) -> datetime:
     ("day", "working"),
     [
         ("2024-09-29", True),  # Sunday, worked for National Day
-        ("2024-10-01", False), ("2024-10-04", False), ("2024-10-07", False),  # National Day holiday
+        ("2024-10-01", False),
+        ("2024-10-04", False),
+        ("2024-10-07", False),  # National Day holiday
         ("2024-10-08", True),
         ("2024-10-12", True),  # Saturday, worked for National Day
         ("2024-10-13", False),
-        ("2024-02-04", True), ("2024-02-18", True),  # Sundays worked for the Spring Festival
-        ("2024-02-10", False), ("2024-02-12", False), ("2024-02-16", False), ("2024-02-17", False),  # 春节
+        ("2024-02-04", True),
+        ("2024-02-18", True),  # Sundays worked for the Spring Festival
+        ("2024-02-10", False),
+        ("2024-02-12", False),
+        ("2024-02-16", False),
+        ("2024-02-17", False),  # 春节
         ("2024-05-11", True),  # Saturday worked for Labour Day
         ("2024-06-10", False),  # 端午节, a Monday
-        ("2024-05-15", True), ("2024-05-18", False),  # an ordinary Wednesday and Saturday
+        ("2024-05-15", True),
+        ("2024-05-18", False),  # an ordinary Wednesday and Saturday
     ],
 )
 def test_the_2024_calendar_is_pinned(day, working):
@@ -111,4 +118,5 @@ def test_a_deadline_is_within_its_own_count(start, n):
     assert working_days_between(start, due) == n
     assert due.date() == china_time(start).date() or is_working_day(due.date())
     assert working_days_between(start, due + timedelta(microseconds=1)) == n + is_working_day(
-        due.date() + timedelta(days=1))
+        due.date() + timedelta(days=1)
+    )

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xxrules.rulefiles.yaml import Document, read_yaml, read_yaml_text
 from xxrules.errors import RuleIssue, RuleSetError
+from xxrules.rulefiles.yaml import Document, read_yaml, read_yaml_text
 
 
 def data(text: str):
@@ -57,7 +57,12 @@ def test_yaml12_booleans_are_booleans(text: str, value: bool) -> None:
 
 def test_leading_zero_is_not_octal_and_colon_numbers_are_not_sexagesimal() -> None:
     assert data("a: 010\nb: 0o17\nc: 1:20\nd: 08:30\ne: '010107'") == {
-        "a": 10, "b": 15, "c": "1:20", "d": "08:30", "e": "010107"}
+        "a": 10,
+        "b": 15,
+        "c": "1:20",
+        "d": "08:30",
+        "e": "010107",
+    }
 
 
 def test_null_and_quoted_null() -> None:
@@ -66,7 +71,9 @@ def test_null_and_quoted_null() -> None:
 
 def test_dates_are_dates() -> None:
     assert data("a: 2024-06-01\nb: 2024-06-01T08:30:00") == {
-        "a": datetime.date(2024, 6, 1), "b": datetime.datetime(2024, 6, 1, 8, 30)}
+        "a": datetime.date(2024, 6, 1),
+        "b": datetime.datetime(2024, 6, 1, 8, 30),
+    }
 
 
 def test_yaml_1_1_directive_does_not_bring_the_traps_back() -> None:
@@ -81,13 +88,16 @@ def test_yaml_1_1_directive_does_not_bring_the_traps_back() -> None:
 # ---------------------------------------------------------------- duplicate keys
 
 
-@pytest.mark.parametrize(("text", "line", "column", "key"), [
-    ("a: 1\nb: 2\na: 3\n", 3, 1, "a"),
-    ("top:\n  x: 1\n  y: 2\n  x: 3\n", 4, 3, "x"),
-    ("a: {k: 1, k: 2}\n", 1, 11, "k"),
-    ("- id: one\n  name: 一\n  name: 二\n", 3, 3, "name"),
-    ("名称: 一\n名称: 二\n", 2, 1, "名称"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column", "key"),
+    [
+        ("a: 1\nb: 2\na: 3\n", 3, 1, "a"),
+        ("top:\n  x: 1\n  y: 2\n  x: 3\n", 4, 3, "x"),
+        ("a: {k: 1, k: 2}\n", 1, 11, "k"),
+        ("- id: one\n  name: 一\n  name: 二\n", 3, 3, "name"),
+        ("名称: 一\n名称: 二\n", 2, 1, "名称"),
+    ],
+)
 def test_duplicate_keys_are_rejected_at_the_second_key(text: str, line: int, column: int, key: str) -> None:
     issue = only_issue(text)
     assert (issue.code, issue.line, issue.column) == ("XR101", line, column)
@@ -104,22 +114,40 @@ def test_keys_must_be_text_so_1_and_true_never_collide() -> None:
 # -------------------------------------------------------------------------- tags
 
 
-@pytest.mark.parametrize(("text", "line", "column", "tag"), [
-    ('a: !!python/object/apply:os.system ["echo pwned"]\n', 1, 4, "tag:yaml.org,2002:python/object/apply:os.system"),
-    ("a: !!python/name:os.system\n", 1, 4, "tag:yaml.org,2002:python/name:os.system"),
-    ("a: !!python/object/new:subprocess.Popen [[ls]]\n", 1, 4, "tag:yaml.org,2002:python/object/new:subprocess.Popen"),
-    ("x: 1\nitems:\n  - lead: !!python/object:builtins.object {}\n", 3, 11, "tag:yaml.org,2002:python/object:builtins.object"),
-    ("a: !foo bar\n", 1, 4, "!foo"),
-    ("a: !foo {b: 1}\n", 1, 4, "!foo"),
-    ("a: !foo [1]\n", 1, 4, "!foo"),
-    ("!foo\nb: 1\n", 1, 1, "!foo"),
-    ("a: !include other.yaml\n", 1, 4, "!include"),
-    ("? !foo k\n: 1\n", 1, 3, "!foo"),
-    ("a: !!binary aGk=\n", 1, 4, "tag:yaml.org,2002:binary"),
-    ("a: !!set {x, y}\n", 1, 4, "tag:yaml.org,2002:set"),
-    ("a: !!omap [{x: 1}]\n", 1, 4, "tag:yaml.org,2002:omap"),
-    ("a: !<tag:example.com,2024:thing> x\n", 1, 4, "tag:example.com,2024:thing"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column", "tag"),
+    [
+        (
+            'a: !!python/object/apply:os.system ["echo pwned"]\n',
+            1,
+            4,
+            "tag:yaml.org,2002:python/object/apply:os.system",
+        ),
+        ("a: !!python/name:os.system\n", 1, 4, "tag:yaml.org,2002:python/name:os.system"),
+        (
+            "a: !!python/object/new:subprocess.Popen [[ls]]\n",
+            1,
+            4,
+            "tag:yaml.org,2002:python/object/new:subprocess.Popen",
+        ),
+        (
+            "x: 1\nitems:\n  - lead: !!python/object:builtins.object {}\n",
+            3,
+            11,
+            "tag:yaml.org,2002:python/object:builtins.object",
+        ),
+        ("a: !foo bar\n", 1, 4, "!foo"),
+        ("a: !foo {b: 1}\n", 1, 4, "!foo"),
+        ("a: !foo [1]\n", 1, 4, "!foo"),
+        ("!foo\nb: 1\n", 1, 1, "!foo"),
+        ("a: !include other.yaml\n", 1, 4, "!include"),
+        ("? !foo k\n: 1\n", 1, 3, "!foo"),
+        ("a: !!binary aGk=\n", 1, 4, "tag:yaml.org,2002:binary"),
+        ("a: !!set {x, y}\n", 1, 4, "tag:yaml.org,2002:set"),
+        ("a: !!omap [{x: 1}]\n", 1, 4, "tag:yaml.org,2002:omap"),
+        ("a: !<tag:example.com,2024:thing> x\n", 1, 4, "tag:example.com,2024:thing"),
+    ],
+)
 def test_tags_are_rejected_and_nothing_runs(text: str, line: int, column: int, tag: str, no_shell: list) -> None:
     issue = only_issue(text)
     assert (issue.code, issue.line, issue.column) == ("XR115", line, column)
@@ -147,12 +175,15 @@ def test_impossible_date_is_an_issue_not_a_crash(text: str) -> None:
 # -------------------------------------------------------------- merge keys, aliases
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ("base: &b {a: 1}\nother:\n  <<: *b\n  c: 2\n", 3, 3),
-    ("base: &b {a: 1}\nother: {<<: *b, c: 2}\n", 2, 9),
-    ("<<: {a: 1}\n", 1, 1),
-    ("base: &b {a: 1}\nlist:\n  - <<: [*b]\n", 3, 5),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("base: &b {a: 1}\nother:\n  <<: *b\n  c: 2\n", 3, 3),
+        ("base: &b {a: 1}\nother: {<<: *b, c: 2}\n", 2, 9),
+        ("<<: {a: 1}\n", 1, 1),
+        ("base: &b {a: 1}\nlist:\n  - <<: [*b]\n", 3, 5),
+    ],
+)
 def test_merge_keys_are_rejected(text: str, line: int, column: int) -> None:
     issue = only_issue(text)
     assert (issue.code, issue.line, issue.column) == ("XR115", line, column)
@@ -161,9 +192,11 @@ def test_merge_keys_are_rejected(text: str, line: int, column: int) -> None:
 
 def test_plain_anchors_and_aliases_are_fine() -> None:
     text = "shared: &depts [市场监管, 商务]\nitem_a: {cooperating: *depts}\nitem_b: {cooperating: *depts}\n"
-    assert data(text) == {"shared": ["市场监管", "商务"],
-                          "item_a": {"cooperating": ["市场监管", "商务"]},
-                          "item_b": {"cooperating": ["市场监管", "商务"]}}
+    assert data(text) == {
+        "shared": ["市场监管", "商务"],
+        "item_a": {"cooperating": ["市场监管", "商务"]},
+        "item_b": {"cooperating": ["市场监管", "商务"]},
+    }
 
 
 def test_aliased_values_are_independent_copies() -> None:
@@ -192,20 +225,23 @@ def test_billion_laughs_stays_small_or_is_refused() -> None:
     except RuleSetError as exc:
         assert exc.issues[0].code in ("XR100", "XR115")
     else:
-        assert len(json.dumps(result["a11"])) > 2 ** 12
+        assert len(json.dumps(result["a11"])) > 2**12
 
 
 # ------------------------------------------------------------------- malformed YAML
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ("a: [1, 2\nb: 3\n", 2, 2),
-    ("a:\n  b: 1\n c: 2\n", 3, 2),
-    ("a:\n\tb: 1\n", 2, 1),
-    ("a: 'unterminated\n", 2, 1),
-    ("a: 1\n---\nb: 2\n", 2, 1),
-    ("? [1]\n: 2\n", 1, 3),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("a: [1, 2\nb: 3\n", 2, 2),
+        ("a:\n  b: 1\n c: 2\n", 3, 2),
+        ("a:\n\tb: 1\n", 2, 1),
+        ("a: 'unterminated\n", 2, 1),
+        ("a: 1\n---\nb: 2\n", 2, 1),
+        ("? [1]\n: 2\n", 1, 3),
+    ],
+)
 def test_malformed_yaml_is_one_issue_with_a_position(text: str, line: int, column: int) -> None:
     issue = only_issue(text)
     assert issue.code == "XR100"
@@ -217,12 +253,7 @@ def test_malformed_yaml_is_one_issue_with_a_position(text: str, line: int, colum
 
 
 def test_positions_are_one_based_and_point_at_keys() -> None:
-    text = ("jurisdiction:\n"
-            "  id: t\n"
-            "items:\n"
-            "  - id: gas\n"
-            "    lead: 燃气\n"
-            "    cooperating: [市场监管, 商务]\n")
+    text = "jurisdiction:\n  id: t\nitems:\n  - id: gas\n    lead: 燃气\n    cooperating: [市场监管, 商务]\n"
     doc = read_yaml_text(text, "rules.yaml")
     assert doc.positions[()] == (1, 1)
     assert doc.positions[("jurisdiction",)] == (1, 1)
@@ -253,10 +284,12 @@ def test_position_falls_back_to_the_nearest_written_ancestor() -> None:
 
 def test_document_issue_carries_file_line_column_and_context() -> None:
     doc = read_yaml_text("items:\n  - id: gas\n    lead: 城管局\n", "rules/items.yaml")
-    issue = doc.issue("XR103", "unknown department '城管局'", ("items", 0, "lead"),
-                      rule_id="gas", field="lead", suggestion="城管")
-    assert str(issue) == ("rules/items.yaml:3:5 XR103 unknown department '城管局' [id=gas, field=lead] "
-                          "(did you mean '城管'?)")
+    issue = doc.issue(
+        "XR103", "unknown department '城管局'", ("items", 0, "lead"), rule_id="gas", field="lead", suggestion="城管"
+    )
+    assert str(issue) == (
+        "rules/items.yaml:3:5 XR103 unknown department '城管局' [id=gas, field=lead] (did you mean '城管'?)"
+    )
 
 
 # ----------------------------------------------------------------------- files
@@ -314,8 +347,11 @@ def test_empty_bom_only_file_gives_no_data(tmp_path: Path) -> None:
 
 _KEYS = st.text(alphabet=st.sampled_from("abcxyz_燃气商务"), min_size=1, max_size=6)
 _VALUES = st.one_of(
-    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Cn", "Co", "Zl", "Zp")), max_size=12),
-    st.integers(-10**6, 10**6),
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Cn", "Co", "Zl", "Zp")),
+        max_size=12,
+    ),
+    st.integers(-(10**6), 10**6),
     st.booleans(),
     st.none(),
 )
@@ -332,8 +368,39 @@ def test_json_written_data_reads_back_unchanged(value: dict) -> None:
         assert line >= 2 and column == 3
 
 
-_TOKENS = ["a", "b", ": ", "\n", "- ", "[", "]", "{", "}", ", ", "!!str ", "!foo ", "&x ", "*x", "<<: ", "'", '"',
-           "  ", "\t", "1", "#", "? ", "~", "no", "2024-01-01", "---\n", "|\n", ">\n", "%", "@", "名"]
+_TOKENS = [
+    "a",
+    "b",
+    ": ",
+    "\n",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "!!str ",
+    "!foo ",
+    "&x ",
+    "*x",
+    "<<: ",
+    "'",
+    '"',
+    "  ",
+    "\t",
+    "1",
+    "#",
+    "? ",
+    "~",
+    "no",
+    "2024-01-01",
+    "---\n",
+    "|\n",
+    ">\n",
+    "%",
+    "@",
+    "名",
+]
 
 
 @pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")

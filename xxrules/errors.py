@@ -137,8 +137,9 @@ class ClueError(XxrulesError):
     @classmethod
     def from_validation(cls, exc: ValidationError, line: int | None = None) -> ClueError:
         """The error for a clue pydantic refused: every field and its message, in one line and as data."""
-        details: list[dict[str, object]] = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                                            for e in exc.errors()]
+        details: list[dict[str, object]] = [
+            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+        ]
         return cls("; ".join(f"{d['field']}: {d['message']}" for d in details), line=line, errors=details)
 
 

@@ -32,8 +32,16 @@ __all__ = ["RULINGS_FILE", "record_ruling", "write_ruling"]
 RULINGS_FILE = "rulings.yaml"
 
 
-def record_ruling(ruleset: RuleSet, decision: Decision, *, lead: str, decided_by: str, decided_at: datetime,
-                  assisting: Iterable[str] | None = None, note: str = "") -> SupervisionItem:
+def record_ruling(
+    ruleset: RuleSet,
+    decision: Decision,
+    *,
+    lead: str,
+    decided_by: str,
+    decided_at: datetime,
+    assisting: Iterable[str] | None = None,
+    note: str = "",
+) -> SupervisionItem:
     """The item-list entry that records a ruling on ``decision``'s clue.
 
     ``lead``, ``assisting`` and ``decided_by`` name departments by id, name, alias or role.
@@ -43,19 +51,27 @@ def record_ruling(ruleset: RuleSet, decision: Decision, *, lead: str, decided_by
     if decision.explanation is None or not decision.rules:
         raise ValueError(f"clue {decision.clue_id}: no rule matched it, so a ruling has nothing to match on")
     lead_id = _department(ruleset, lead)
-    others = [c.lead.id for c in decision.candidates] if assisting is None else [_department(ruleset, d)
-                                                                                 for d in assisting]
+    others = (
+        [c.lead.id for c in decision.candidates] if assisting is None else [_department(ruleset, d) for d in assisting]
+    )
     keywords = _disputed_keywords(decision)
     if not keywords:
         raise ValueError(f"clue {decision.clue_id}: the disputing rules matched no keyword to record")
     basis = _basis_item(ruleset, decision, lead_id)
     return SupervisionItem(
-        id=_ruling_id(decision.clue_id), name=f"{basis.name}(争议裁定)", domain=basis.domain, lead=lead_id,
-        cooperating=tuple(dict.fromkeys(d for d in others if d != lead_id)), territorial=basis.territorial,
-        keywords=KeywordSet(all=keywords), priority=_top_priority(decision) + 1,
-        ruling=RulingRecord(clue_id=decision.clue_id, decided_by=_department(ruleset, decided_by),
-                            decided_at=decided_at, note=note),
-        source_note=f"ruling on clue {decision.clue_id}: {decision.reason}")
+        id=_ruling_id(decision.clue_id),
+        name=f"{basis.name}(争议裁定)",
+        domain=basis.domain,
+        lead=lead_id,
+        cooperating=tuple(dict.fromkeys(d for d in others if d != lead_id)),
+        territorial=basis.territorial,
+        keywords=KeywordSet(all=keywords),
+        priority=_top_priority(decision) + 1,
+        ruling=RulingRecord(
+            clue_id=decision.clue_id, decided_by=_department(ruleset, decided_by), decided_at=decided_at, note=note
+        ),
+        source_note=f"ruling on clue {decision.clue_id}: {decision.reason}",
+    )
 
 
 def write_ruling(item: SupervisionItem, folder: str | PathLike[str]) -> Path:
@@ -95,8 +111,14 @@ def _disputed_keywords(decision: Decision) -> tuple[str, ...]:
     """Every keyword the disputing rules found in the clue (normalised), in order of appearance."""
     assert decision.explanation is not None
     wanted = set(_disputing_rules(decision))
-    hits = [(hit.start, hit.keyword) for trace in decision.explanation.fired if trace.rule_id in wanted
-            for condition in trace.conditions if condition.held for hit in condition.hits]
+    hits = [
+        (hit.start, hit.keyword)
+        for trace in decision.explanation.fired
+        if trace.rule_id in wanted
+        for condition in trace.conditions
+        if condition.held
+        for hit in condition.hits
+    ]
     return tuple(dict.fromkeys(word for _, word in sorted(hits)))
 
 

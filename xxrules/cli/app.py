@@ -20,8 +20,8 @@ from rich.markup import escape
 
 from xxrules import __version__
 from xxrules.common.jsonlines import read_jsonl
-from xxrules.errors import ClueError, ExportError, RuleSetError
 from xxrules.drawing import write_graph
+from xxrules.errors import ClueError, ExportError, RuleSetError
 from xxrules.jurisdiction import jurisdiction_graph
 from xxrules.models import (
     Decision,
@@ -61,8 +61,12 @@ class Engine(StrEnum):
 
 EngineOption = Annotated[
     Engine,
-    typer.Option("--engine", "-e", help="Routing engine: 'default', or 'durable' (the same rules on durable_rules; "
-                 "the same decisions, but explanations list only the rules that fired, not those that failed)."),
+    typer.Option(
+        "--engine",
+        "-e",
+        help="Routing engine: 'default', or 'durable' (the same rules on durable_rules; "
+        "the same decisions, but explanations list only the rules that fired, not those that failed).",
+    ),
 ]
 
 
@@ -142,7 +146,9 @@ def _summary(counts: Counter[str], ruleset: RuleSet, engine: Engine = Engine.def
 
 @app.command()
 def watch(
-    file: Annotated[str, typer.Argument(help="JSON Lines of clues in received_at order; '-' reads standard input.")] = "-",
+    file: Annotated[
+        str, typer.Argument(help="JSON Lines of clues in received_at order; '-' reads standard input.")
+    ] = "-",
     rules: RulesOption = None,
 ) -> None:
     """Watch clues for risk warnings and print one JSON line per warning, as it fires.
@@ -170,8 +176,10 @@ def watch(
             print(json.dumps(warning.summary(), ensure_ascii=False, separators=(",", ":")), flush=True)
     levels = " · ".join(f"{level.value} {counts[level.value]}" for level in WarningLevel)
     total = sum(counts[level.value] for level in WarningLevel)
-    err.print(f"{counts['clues']} clues watched, {counts['skipped']} skipped: "
-              f"{total} warning{'' if total == 1 else 's'} ({levels})  (rules {ruleset.version} {ruleset.fingerprint})")
+    err.print(
+        f"{counts['clues']} clues watched, {counts['skipped']} skipped: "
+        f"{total} warning{'' if total == 1 else 's'} ({levels})  (rules {ruleset.version} {ruleset.fingerprint})"
+    )
     raise typer.Exit(1 if counts["skipped"] else 0)
 
 
@@ -208,12 +216,16 @@ class TransfersFormat(StrEnum):
     table = "table"
 
 
-TransfersFile = Annotated[str, typer.Argument(help="JSON Lines of clues with their 'transfers'; '-' reads standard input.")]
+TransfersFile = Annotated[
+    str, typer.Argument(help="JSON Lines of clues with their 'transfers'; '-' reads standard input.")
+]
 TransfersFormatOption = Annotated[TransfersFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 @app.command()
-def transfers(file: TransfersFile, rules: RulesOption = None, fmt: TransfersFormatOption = TransfersFormat.jsonl) -> None:
+def transfers(
+    file: TransfersFile, rules: RulesOption = None, fmt: TransfersFormatOption = TransfersFormat.jsonl
+) -> None:
     """Check each clue's transfer history (线索移送): one report per clue, in input order.
 
     jsonl lines carry clue_id, verdict (ok, late_return, loop, too_many_hops, not_allowed,
@@ -259,9 +271,15 @@ def validate(
                 print(issue)
         err.print(f"{len(exc.issues)} problem(s)")
         raise typer.Exit(2) from None
-    summary = {"ok": True, "version": ruleset.version, "fingerprint": ruleset.fingerprint,
-               "departments": len(ruleset.profile.departments), "regions": len(ruleset.profile.regions),
-               "items": len(ruleset.items), "rules": len(ruleset.rules)}
+    summary = {
+        "ok": True,
+        "version": ruleset.version,
+        "fingerprint": ruleset.fingerprint,
+        "departments": len(ruleset.profile.departments),
+        "regions": len(ruleset.profile.regions),
+        "items": len(ruleset.items),
+        "rules": len(ruleset.rules),
+    }
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
@@ -296,18 +314,48 @@ def _kinds(value: str | None) -> list[str] | None:
 @app.command()
 def graph(
     rules: RulesOption = None,
-    fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="graphml, dot (Graphviz) or png.")] = GraphFormat.graphml,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (png needs it; graphml and dot "
-                                                "go to stdout without it).", show_default=False)] = None,
-    focus: Annotated[str | None, typer.Option(help="png: draw only this node and its neighbourhood: a node name "
-                                              "(field:food_safety), an id or a Chinese name.", show_default=False)] = None,
+    fmt: Annotated[
+        GraphFormat, typer.Option("--format", "-f", help="graphml, dot (Graphviz) or png.")
+    ] = GraphFormat.graphml,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here (png needs it; graphml and dot go to stdout without it).",
+            show_default=False,
+        ),
+    ] = None,
+    focus: Annotated[
+        str | None,
+        typer.Option(
+            help="png: draw only this node and its neighbourhood: a node name "
+            "(field:food_safety), an id or a Chinese name.",
+            show_default=False,
+        ),
+    ] = None,
     depth: Annotated[int, typer.Option(min=1, help="png: how many links out from --focus.")] = 2,
-    edges: Annotated[str | None, typer.Option(help="png: comma-separated edge kinds to draw (default: all but "
-                                              "close_to and arbitrates).", show_default=False)] = None,
-    kinds: Annotated[str | None, typer.Option(help="png: comma-separated node kinds to draw (department, role, "
-                                              "field, item, region; default all).", show_default=False)] = None,
-    font: Annotated[Path | None, typer.Option(help="png: font file for the Chinese labels (default: search the "
-                                              "installed fonts for a CJK one).", show_default=False)] = None,
+    edges: Annotated[
+        str | None,
+        typer.Option(
+            help="png: comma-separated edge kinds to draw (default: all but close_to and arbitrates).",
+            show_default=False,
+        ),
+    ] = None,
+    kinds: Annotated[
+        str | None,
+        typer.Option(
+            help="png: comma-separated node kinds to draw (department, role, field, item, region; default all).",
+            show_default=False,
+        ),
+    ] = None,
+    font: Annotated[
+        Path | None,
+        typer.Option(
+            help="png: font file for the Chinese labels (default: search the installed fonts for a CJK one).",
+            show_default=False,
+        ),
+    ] = None,
     dpi: Annotated[int, typer.Option(min=30, max=600, help="png: resolution.")] = 100,
 ) -> None:
     """Export the jurisdiction graph (departments, roles, fields, items, regions and their links) or draw it.
@@ -323,8 +371,18 @@ def graph(
         _fail(f"{', '.join(misused)}: for --format png only")
     if fmt is GraphFormat.png and output is None:
         _fail("--format png needs --output FILE")
-    options = {"focus": focus, "depth": depth, "edge_kinds": _kinds(edges), "node_kinds": _kinds(kinds),
-               "font": font, "dpi": dpi} if fmt is GraphFormat.png else {}
+    options = (
+        {
+            "focus": focus,
+            "depth": depth,
+            "edge_kinds": _kinds(edges),
+            "node_kinds": _kinds(kinds),
+            "font": font,
+            "dpi": dpi,
+        }
+        if fmt is GraphFormat.png
+        else {}
+    )
     try:
         write_graph(jurisdiction_graph(ruleset), output or sys.stdout.buffer, fmt.value, **options)
     except ExportError as exc:
@@ -341,7 +399,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Route supervision clues to departments from declarative rules."""
 

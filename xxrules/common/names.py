@@ -139,7 +139,8 @@ class FieldIndex:
         for domain in sorted(set(domains)) if not self.declared else ():
             if self._index.get(domain) is None:
                 self.fields[domain] = SupervisionField.model_construct(
-                    id=domain, name=domain, aliases=(), owner=None, description="")
+                    id=domain, name=domain, aliases=(), owner=None, description=""
+                )
                 self._index.add(domain, (domain,))
 
     def field(self, name: str) -> str | None:

@@ -98,10 +98,19 @@ def advance(tally: Tally, new: Hit, window_us: int, measure: str, need: int) -> 
 def tally_fact(session: str, indicator: int, group: str, tally: Tally) -> dict[str, Any]:
     """The durable fact holding one group's tally (parallel arrays: durable facts are flat JSON)."""
     hits = tally.hits
-    return {"sid": session, "id": f"t{indicator}|{group}", "xw": "tally", "ind": indicator, "g": group,
-            "quiet": tally.quiet_until, "ids": [h.clue_id for h in hits], "at": [h.at for h in hits],
-            "vals": [h.value for h in hits], "leads": [h.lead for h in hits],
-            "lnames": [h.lead_name for h in hits]}
+    return {
+        "sid": session,
+        "id": f"t{indicator}|{group}",
+        "xw": "tally",
+        "ind": indicator,
+        "g": group,
+        "quiet": tally.quiet_until,
+        "ids": [h.clue_id for h in hits],
+        "at": [h.at for h in hits],
+        "vals": [h.value for h in hits],
+        "leads": [h.lead for h in hits],
+        "lnames": [h.lead_name for h in hits],
+    }
 
 
 def tally_of(fact: dict[str, Any]) -> Tally:

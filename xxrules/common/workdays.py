@@ -98,6 +98,8 @@ def working_days_between(a: datetime, b: datetime) -> int:
 def calendar_notes(first: date, last: date) -> tuple[str, ...]:
     """A note for each year from ``first`` to ``last`` the calendar has no data for (Monday-Friday counted)."""
     years = [year for year in range(first.year, last.year + 1) if not _covers_year(year)]
-    return tuple(f"the holiday calendar has no data for {year}: Monday-Friday were counted as working days; "
-                 "upgrade chinesecalendar (pip install -U chinesecalendar) for that year's official holidays"
-                 for year in years)
+    return tuple(
+        f"the holiday calendar has no data for {year}: Monday-Friday were counted as working days; "
+        "upgrade chinesecalendar (pip install -U chinesecalendar) for that year's official holidays"
+        for year in years
+    )

@@ -43,8 +43,9 @@ _BASIS = "《行政执法机关移送涉嫌犯罪案件的规定》(国务院令
 class Triggers:
     """The criminal triggers of one rule set, compiled once."""
 
-    def __init__(self, triggers: Iterable[CriminalTrigger], policy: HandlingPolicy, police: DepartmentRef | None,
-                 ladder: Ladder) -> None:
+    def __init__(
+        self, triggers: Iterable[CriminalTrigger], policy: HandlingPolicy, police: DepartmentRef | None, ladder: Ladder
+    ) -> None:
         self.triggers = [t.model_copy(update={"when": compile_condition(t.when)}) for t in triggers]
         #: per trigger, values one of which must be present (None: test every clue), as routing's index does
         self._anchors = [anchors(t.when) for t in self.triggers]
@@ -61,8 +62,11 @@ class Triggers:
         if decision.status is Status.invalid or not self.triggers:
             return decision
         present = set(facts.anchors())
-        hits = [hit for trigger, needed in zip(self.triggers, self._anchors, strict=True)
-                if (needed is None or needed & present) and (hit := self._hit(trigger, decision, facts)) is not None]
+        hits = [
+            hit
+            for trigger, needed in zip(self.triggers, self._anchors, strict=True)
+            if (needed is None or needed & present) and (hit := self._hit(trigger, decision, facts)) is not None
+        ]
         if not hits:
             return decision
         referral = CriminalReferral(to=self.police, triggers=tuple(hits), deadlines=self.deadlines(received_at))
@@ -91,12 +95,27 @@ class Triggers:
         transfer = decide + timedelta(hours=p.criminal_transfer_hours) if decide else None
         police = _end_of_day_after(transfer, p.police_decide_days) if transfer else None
         return (
-            Deadline(name="decide_transfer", period=f"{p.criminal_decide_days} days", due=decide, basis=_BASIS,
-                     notes=("the head decides whether to transfer; counted from the clue's receipt",)),
-            Deadline(name="transfer_to_police", period=f"{p.criminal_transfer_hours} hours", due=transfer,
-                     basis=_BASIS, notes=("from the decision to transfer; due is the latest possible",)),
-            Deadline(name="police_decision", period=f"{p.police_decide_days} days", due=police, basis=_BASIS,
-                     notes=("the police decide whether to open a case; due is the latest possible",)),
+            Deadline(
+                name="decide_transfer",
+                period=f"{p.criminal_decide_days} days",
+                due=decide,
+                basis=_BASIS,
+                notes=("the head decides whether to transfer; counted from the clue's receipt",),
+            ),
+            Deadline(
+                name="transfer_to_police",
+                period=f"{p.criminal_transfer_hours} hours",
+                due=transfer,
+                basis=_BASIS,
+                notes=("from the decision to transfer; due is the latest possible",),
+            ),
+            Deadline(
+                name="police_decision",
+                period=f"{p.police_decide_days} days",
+                due=police,
+                basis=_BASIS,
+                notes=("the police decide whether to open a case; due is the latest possible",),
+            ),
         )
 
 
@@ -129,14 +148,22 @@ def close_case(decision: Decision, closure: CaseClosure) -> CaseClosure:
     measures = set(closure.measures)
     transferred = Measure.criminal_transfer in measures
     if transferred and closure.police_transfer_at is None:
-        raise CaseClosureError(decision.clue_id, "criminal_transfer needs police_transfer_at: when it went to the police")
+        raise CaseClosureError(
+            decision.clue_id, "criminal_transfer needs police_transfer_at: when it went to the police"
+        )
     if decision.referral is not None and not transferred:
         names = "、".join(t.name for t in decision.referral.triggers)
         to = decision.referral.to.name if decision.referral.to else "the police"
-        raise CaseClosureError(decision.clue_id, f"flagged for criminal referral ({names}): an administrative measure "
-                               f"alone cannot close it (有案必移, 不得以罚代刑); transfer it to {to} and record "
-                               f"criminal_transfer with police_transfer_at")
+        raise CaseClosureError(
+            decision.clue_id,
+            f"flagged for criminal referral ({names}): an administrative measure "
+            f"alone cannot close it (有案必移, 不得以罚代刑); transfer it to {to} and record "
+            f"criminal_transfer with police_transfer_at",
+        )
     if Flag.criminal_check in decision.flags and not transferred and closure.criminal_review is None:
-        raise CaseClosureError(decision.clue_id, "flagged criminal_check: record the transfer to the police, or a "
-                               "criminal_review (who decided not to transfer, when, and why)")
+        raise CaseClosureError(
+            decision.clue_id,
+            "flagged criminal_check: record the transfer to the police, or a "
+            "criminal_review (who decided not to transfer, when, and why)",
+        )
     return closure

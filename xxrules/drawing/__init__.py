@@ -9,4 +9,4 @@ from xxrules.drawing.draw import draw_graph, png_bytes
 from xxrules.drawing.export import FORMATS, to_dot, to_graphml, write_graph
 from xxrules.drawing.fonts import CjkFont, find_cjk_font
 
-__all__ = ["CjkFont", "FORMATS", "draw_graph", "find_cjk_font", "png_bytes", "to_dot", "to_graphml", "write_graph"]
+__all__ = ["FORMATS", "CjkFont", "draw_graph", "find_cjk_font", "png_bytes", "to_dot", "to_graphml", "write_graph"]

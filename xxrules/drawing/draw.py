@@ -78,9 +78,15 @@ def resolve_node(G: Graph, name: str) -> str:
     raise ExportError(f"no node {name!r} in the graph" + (f" (did you mean {hint!r}?)" if hint else ""))
 
 
-def draw_graph(G: Graph, *, font: str | Path | CjkFont | None = None, focus: str | None = None,
-               depth: int = 2, node_kinds: Collection[str] | None = None,
-               edge_kinds: Collection[str] | None = None) -> Figure:
+def draw_graph(
+    G: Graph,
+    *,
+    font: str | Path | CjkFont | None = None,
+    focus: str | None = None,
+    depth: int = 2,
+    node_kinds: Collection[str] | None = None,
+    edge_kinds: Collection[str] | None = None,
+) -> Figure:
     """A matplotlib figure of the jurisdiction graph (Agg canvas: no screen needed).
 
     Parameters
@@ -201,8 +207,9 @@ def _layout(H: Graph) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def _settle(column: list[str], positions: dict[str, tuple[float, float]], neighbours: dict[str, list[str]],
-            tallest: int) -> None:
+def _settle(
+    column: list[str], positions: dict[str, tuple[float, float]], neighbours: dict[str, list[str]], tallest: int
+) -> None:
     """Move each node of a short column towards the mean height of its links, one row apart at least."""
     x = positions[column[0]][0]
     wanted = []
@@ -232,9 +239,14 @@ def _fixed_keys(H: Graph) -> dict[str, tuple[str, str, int, str]]:
     return keys
 
 
-def _by_barycentre(column: list[str], neighbours: dict[str, list[str]], rank: dict[str, float],
-                   fixed: dict[str, tuple[str, str, int, str]]) -> list[str]:
+def _by_barycentre(
+    column: list[str],
+    neighbours: dict[str, list[str]],
+    rank: dict[str, float],
+    fixed: dict[str, tuple[str, str, int, str]],
+) -> list[str]:
     """The column reordered by the mean rank of each node's links in other columns; fixed nodes last, in order."""
+
     def key(item: tuple[int, str]) -> tuple[int, tuple[Any, ...]]:
         index, name = item
         if name in fixed:
@@ -257,8 +269,9 @@ def _level_regions(H: Graph, positions: dict[str, tuple[float, float]]) -> None:
 # ---------------------------------------------------------------------- render
 
 
-def _render(H: Graph, pos: dict[str, tuple[float, float]], font: FontProperties,
-            G: Graph, centre: str | None) -> Figure:
+def _render(
+    H: Graph, pos: dict[str, tuple[float, float]], font: FontProperties, G: Graph, centre: str | None
+) -> Figure:
     from matplotlib.figure import Figure
 
     columns = sorted({x for x, _ in pos.values()})
@@ -299,21 +312,37 @@ def _draw_edges(ax: Axes, H: Graph, pos: dict[str, tuple[float, float]]) -> None
             continue
         paths = [MplPath(_curve(pos[u], pos[v]), codes) for u, v, _ in links]
         widths = [width * (0.3 + 1.7 * w) if kind == "close_to" else width for *_, w in links]
-        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=color, linewidths=widths,
-                                         alpha=alpha, zorder=1 + order / 100))
+        ax.add_collection(
+            PathCollection(
+                paths, facecolors="none", edgecolors=color, linewidths=widths, alpha=alpha, zorder=1 + order / 100
+            )
+        )
 
 
-def _draw_nodes(ax: Axes, H: Graph, pos: dict[str, tuple[float, float]], font: FontProperties,
-                centre: str | None) -> None:
+def _draw_nodes(
+    ax: Axes, H: Graph, pos: dict[str, tuple[float, float]], font: FontProperties, centre: str | None
+) -> None:
     for name in sorted(H):
         data = H.nodes[name]
         x, y = pos[name]
         bold = name == centre or bool(data.get("key_field"))
-        ax.text(x, y, str(data["label"]), ha="center", va="center", fontproperties=font, fontsize=_FONT_SIZE,
-                fontweight="bold" if bold else "normal", zorder=3,
-                bbox={"boxstyle": "round,pad=0.25", "facecolor": NODE_STYLES[data["column"]][1],
-                      "edgecolor": "black" if name == centre else "#555555",
-                      "linewidth": 1.6 if name == centre else 0.4})
+        ax.text(
+            x,
+            y,
+            str(data["label"]),
+            ha="center",
+            va="center",
+            fontproperties=font,
+            fontsize=_FONT_SIZE,
+            fontweight="bold" if bold else "normal",
+            zorder=3,
+            bbox={
+                "boxstyle": "round,pad=0.25",
+                "facecolor": NODE_STYLES[data["column"]][1],
+                "edgecolor": "black" if name == centre else "#555555",
+                "linewidth": 1.6 if name == centre else 0.4,
+            },
+        )
 
 
 def _headings(ax: Axes, H: Graph, pos: dict[str, tuple[float, float]], font: FontProperties) -> None:
@@ -321,33 +350,57 @@ def _headings(ax: Axes, H: Graph, pos: dict[str, tuple[float, float]], font: Fon
     for name, data in H.nodes(data=True):
         members.setdefault(str(data["column"]), []).append(name)
     for column, names in members.items():
-        ax.text(pos[names[0]][0], -0.7, f"{NODE_STYLES[column][2]} ({len(names)})", ha="center", va="center",
-                fontproperties=font, fontsize=11, fontweight="bold")
+        ax.text(
+            pos[names[0]][0],
+            -0.7,
+            f"{NODE_STYLES[column][2]} ({len(names)})",
+            ha="center",
+            va="center",
+            fontproperties=font,
+            fontsize=11,
+            fontweight="bold",
+        )
 
 
 def _legend(figure: Figure, H: Graph, font: FontProperties) -> None:
     from matplotlib.lines import Line2D
 
     drawn = _edge_kinds(H)
-    handles = [Line2D([], [], color=EDGE_STYLES[k][0], linewidth=2, label=f"{EDGE_STYLES[k][3]} ({drawn.count(k)})")
-               for k in EDGE_STYLES if k in drawn]
+    handles = [
+        Line2D([], [], color=EDGE_STYLES[k][0], linewidth=2, label=f"{EDGE_STYLES[k][3]} ({drawn.count(k)})")
+        for k in EDGE_STYLES
+        if k in drawn
+    ]
     if handles:
         legend_font = font.copy()
         legend_font.set_size(9)
-        figure.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.62 / figure.get_figheight()),
-                      ncols=min(len(handles), max(2, int(figure.get_figwidth() // 4.2))), frameon=False,
-                      prop=legend_font)
+        figure.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - 0.62 / figure.get_figheight()),
+            ncols=min(len(handles), max(2, int(figure.get_figwidth() // 4.2))),
+            frameon=False,
+            prop=legend_font,
+        )
 
 
 def _title(figure: Figure, H: Graph, G: Graph, font: FontProperties, centre: str | None) -> None:
     scope = f" — {G.nodes[centre]['label']} ({centre})" if centre is not None else ""
     heading = f"{G.graph.get('name', '')} 管辖关系图 jurisdiction graph {G.graph.get('version', '')}{scope}"
-    counts = (f"{H.number_of_nodes()} of {G.number_of_nodes()} nodes, {H.number_of_edges()} of "
-              f"{G.number_of_edges()} edges drawn" + _omitted(H, G)
-              + ("; bold items are in key fields (重点领域)" if any(d.get("key_field") for _, d in H.nodes(data=True)) else ""))
+    counts = (
+        f"{H.number_of_nodes()} of {G.number_of_nodes()} nodes, {H.number_of_edges()} of "
+        f"{G.number_of_edges()} edges drawn"
+        + _omitted(H, G)
+        + (
+            "; bold items are in key fields (重点领域)"
+            if any(d.get("key_field") for _, d in H.nodes(data=True))
+            else ""
+        )
+    )
     top = figure.get_figheight()
-    figure.text(0.5, 1 - 0.22 / top, heading, ha="center", va="center", fontproperties=font, fontsize=13,
-                fontweight="bold")
+    figure.text(
+        0.5, 1 - 0.22 / top, heading, ha="center", va="center", fontproperties=font, fontsize=13, fontweight="bold"
+    )
     figure.text(0.5, 1 - 0.45 / top, counts, ha="center", va="center", fontproperties=font, fontsize=9)
 
 

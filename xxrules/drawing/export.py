@@ -27,11 +27,24 @@ __all__ = ["FORMATS", "canonical_graph", "to_dot", "to_graphml", "write_graph"]
 FORMATS = ("graphml", "dot", "png")
 
 #: DOT styling per node kind (shape, fill) and edge kind (colour, style), for ``dot -Tsvg``.
-_DOT_NODES = {"department": ("box", "#cfe2f3"), "role": ("ellipse", "#fde9c9"), "field": ("hexagon", "#d9ead3"),
-              "item": ("note", "#f4cccc"), "region": ("house", "#e6e0f0")}
-_DOT_EDGES = {"holds": ("#1f77b4", "solid"), "owns": ("#2ca02c", "solid"), "in_field": ("#9467bd", "solid"),
-              "leads": ("#d62728", "bold"), "cooperates": ("#ff7f0e", "dashed"), "close_to": ("#17becf", "dotted"),
-              "covers": ("#8c564b", "solid"), "part_of": ("#7f7f7f", "solid"), "arbitrates": ("#e377c2", "dotted")}
+_DOT_NODES = {
+    "department": ("box", "#cfe2f3"),
+    "role": ("ellipse", "#fde9c9"),
+    "field": ("hexagon", "#d9ead3"),
+    "item": ("note", "#f4cccc"),
+    "region": ("house", "#e6e0f0"),
+}
+_DOT_EDGES = {
+    "holds": ("#1f77b4", "solid"),
+    "owns": ("#2ca02c", "solid"),
+    "in_field": ("#9467bd", "solid"),
+    "leads": ("#d62728", "bold"),
+    "cooperates": ("#ff7f0e", "dashed"),
+    "close_to": ("#17becf", "dotted"),
+    "covers": ("#8c564b", "solid"),
+    "part_of": ("#7f7f7f", "solid"),
+    "arbitrates": ("#e377c2", "dotted"),
+}
 
 
 def canonical_graph(G: Graph) -> Graph:
@@ -99,8 +112,7 @@ def to_dot(G: Graph) -> str:
     return text
 
 
-def write_graph(G: Graph, target: str | Path | BinaryIO, format: str = "graphml",
-                **options: Any) -> None:
+def write_graph(G: Graph, target: str | Path | BinaryIO, format: str = "graphml", **options: Any) -> None:
     """Write ``G`` to a path or binary stream as ``graphml``, ``dot`` or ``png``.
 
     ``options`` go to :func:`~xxrules.graph.draw_graph` for ``png`` (``font``,

@@ -33,9 +33,22 @@ PROBE_TEXT = "市场监督管理局"
 
 #: Families tried first, best first (Simplified Chinese sans-serif faces).
 PREFERRED_FAMILIES = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC", "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei", "Heiti SC",
-    "Noto Sans CJK JP", "Source Han Sans", "Droid Sans Fallback", "AR PL UMing CN", "Noto Serif CJK SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "SimHei",
+    "Heiti SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "Noto Serif CJK SC",
 )
 
 INSTALL_HINT = (
@@ -78,13 +91,14 @@ def require(module: str, package: str) -> None:
         importlib.import_module(module)
     except ImportError:
         raise MissingDependencyError(
-            f"{package} is needed for this and is not installed: pip install \"xxrules[graph]\" "
+            f'{package} is needed for this and is not installed: pip install "xxrules[graph]" '
             f"(or pip install {package})"
         ) from None
 
 
-def find_cjk_font(font: str | Path | None = None, *, text: str = "",
-                  search: Iterable[str | Path] | None = None) -> CjkFont:
+def find_cjk_font(
+    font: str | Path | None = None, *, text: str = "", search: Iterable[str | Path] | None = None
+) -> CjkFont:
     """The installed font face that best draws ``text`` (and :data:`PROBE_TEXT`).
 
     ``font`` names a font file to use instead of searching (it must cover the text).
@@ -116,8 +130,9 @@ def _checked_file(path: Path, needed: set[str]) -> CjkFont:
         if not _missing(face, needed):
             return face
     missing = "".join(sorted(_missing(faces[0], needed)))[:20]
-    raise MissingFontError(f"font {path} ({faces[0].family}) has no glyphs for {missing!r}: it is not a CJK "
-                           f"font; {INSTALL_HINT}")
+    raise MissingFontError(
+        f"font {path} ({faces[0].family}) has no glyphs for {missing!r}: it is not a CJK font; {INSTALL_HINT}"
+    )
 
 
 def _rank(face: CjkFont) -> tuple[int, str, str, int]:

@@ -81,8 +81,13 @@ class Ladder:
 
     # ------------------------------------------------------------------- ladder
 
-    def settle(self, leads: Sequence[str], items: Sequence[str], evidence: Mapping[str, float],
-               decided: tuple[str, str | None] | None = None) -> Resolution:
+    def settle(
+        self,
+        leads: Sequence[str],
+        items: Sequence[str],
+        evidence: Mapping[str, float],
+        decided: tuple[str, str | None] | None = None,
+    ) -> Resolution:
         """Climb the ladder for contenders ``leads`` (distinct, in order), the ``items`` in play and the evidence.
 
         ``decided`` is (lead, item) when routing already named a lead for the clue without a
@@ -92,14 +97,16 @@ class Ladder:
         steps: list[LadderStep] = []
         if decided is not None and decided[0] in leads:
             step = self._decided_step(*decided)
-            return Resolution(settled=True, rung=Rung.item_list, lead=self.departments[decided[0]], path=step.path,
-                              steps=(step,))
+            return Resolution(
+                settled=True, rung=Rung.item_list, lead=self.departments[decided[0]], path=step.path, steps=(step,)
+            )
         for rung in _STEP_TRIES:
             step, winner = _TRIES[rung](self, leads, items, evidence)
             steps.append(step)
             if winner is not None:
-                return Resolution(settled=True, rung=rung, lead=self.departments[winner], path=step.path,
-                                  steps=tuple(steps))
+                return Resolution(
+                    settled=True, rung=rung, lead=self.departments[winner], path=step.path, steps=tuple(steps)
+                )
         return self._escalate(leads, items, steps)
 
     def _escalate(self, leads: Sequence[str], items: Sequence[str], steps: list[LadderStep]) -> Resolution:
@@ -115,17 +122,30 @@ class Ladder:
             deciders = judges + regulators
             names = "、".join(self.name(d) for d in deciders)
             parties = "、".join(self.name(d) for d in acting)
-            steps.append(LadderStep(rung=rung, settled=False,
-                                    detail=f"escalated: {names} decide (arbitrating between {parties})"))
-            return Resolution(settled=False, rung=rung, escalate_to=self._refs(deciders), steps=tuple(steps),
-                              provisional=self._refs(acting), path=tuple(node("dept", j) for j in judges))
+            steps.append(
+                LadderStep(
+                    rung=rung, settled=False, detail=f"escalated: {names} decide (arbitrating between {parties})"
+                )
+            )
+            return Resolution(
+                settled=False,
+                rung=rung,
+                escalate_to=self._refs(deciders),
+                steps=tuple(steps),
+                provisional=self._refs(acting),
+                path=tuple(node("dept", j) for j in judges),
+            )
         raise AssertionError("unreachable: the task force always decides")  # pragma: no cover
 
     def _decided_step(self, lead: str, item: str | None) -> LadderStep:
         where = f"item {self.label(node('item', item))}" if item else "an explicit routing rule"
         path = (node("dept", lead), node("item", item)) if item else (node("dept", lead),)
-        return LadderStep(rung=Rung.item_list, settled=True, path=path,
-                          detail=f"the rules already name {self.name(lead)} as lead ({where})")
+        return LadderStep(
+            rung=Rung.item_list,
+            settled=True,
+            path=path,
+            detail=f"the rules already name {self.name(lead)} as lead ({where})",
+        )
 
     def _provisional(self, leads: Sequence[str], items: Sequence[str]) -> list[str]:
         """Who acts until it is settled: the contenders, else the items' departments, else the task force."""
@@ -143,22 +163,24 @@ class Ladder:
 _Try = tuple[LadderStep, str | None]
 
 
-def _by_item_list(ladder: Ladder, leads: Sequence[str], items: Sequence[str],
-                  evidence: Mapping[str, float]) -> _Try:
+def _by_item_list(ladder: Ladder, leads: Sequence[str], items: Sequence[str], evidence: Mapping[str, float]) -> _Try:
     backed: dict[str, str] = {}
     for item in dict.fromkeys(items):
         lead, named = ladder.backing.get(item, (None, frozenset()))
         if lead is not None and leads and lead in leads and set(leads) <= named:
             backed.setdefault(lead, item)
     if len(backed) == 1:
-        (winner, item), = backed.items()
+        ((winner, item),) = backed.items()
         others = "、".join(ladder.name(d) for d in leads if d != winner)
         detail = f"item {ladder.label(node('item', item))} names {ladder.name(winner)} as lead"
         detail += f" and {others} as cooperating" if others else ""
         path = (node("dept", winner), node("item", item), *(node("dept", d) for d in leads if d != winner))
         return LadderStep(rung=Rung.item_list, settled=True, detail=detail, path=path), winner
-    why = "no item names one contender as lead and the others as cooperating" if not backed else \
-        "items back different contenders: " + "、".join(ladder.name(d) for d in backed)
+    why = (
+        "no item names one contender as lead and the others as cooperating"
+        if not backed
+        else "items back different contenders: " + "、".join(ladder.name(d) for d in backed)
+    )
     return LadderStep(rung=Rung.item_list, settled=False, detail=why), None
 
 
@@ -169,26 +191,34 @@ def _main_field(evidence: Mapping[str, float]) -> str | None:
     return ranked[0][0]
 
 
-def _by_field_ownership(ladder: Ladder, leads: Sequence[str], items: Sequence[str],
-                        evidence: Mapping[str, float]) -> _Try:
+def _by_field_ownership(
+    ladder: Ladder, leads: Sequence[str], items: Sequence[str], evidence: Mapping[str, float]
+) -> _Try:
     field = _main_field(evidence)
     if field is None:
-        return LadderStep(rung=Rung.field_ownership, settled=False,
-                          detail="no single main field: the evidence is tied or absent"), None
+        return LadderStep(
+            rung=Rung.field_ownership, settled=False, detail="no single main field: the evidence is tied or absent"
+        ), None
     label = ladder.label(node("field", field))
     path = ladder.owner_path(field)
     owner = path[0].split(":", 1)[1] if path else None
     if owner is None:
         return LadderStep(rung=Rung.field_ownership, settled=False, detail=f"main field {label} has no owner"), None
     if leads and owner not in leads:
-        return LadderStep(rung=Rung.field_ownership, settled=False,
-                          detail=f"main field {label} is owned by {ladder.name(owner)}, not a contender"), None
-    return LadderStep(rung=Rung.field_ownership, settled=True, path=tuple(path),
-                      detail=f"main field {label} is owned by {ladder.name(owner)} (领域归口)"), owner
+        return LadderStep(
+            rung=Rung.field_ownership,
+            settled=False,
+            detail=f"main field {label} is owned by {ladder.name(owner)}, not a contender",
+        ), None
+    return LadderStep(
+        rung=Rung.field_ownership,
+        settled=True,
+        path=tuple(path),
+        detail=f"main field {label} is owned by {ladder.name(owner)} (领域归口)",
+    ), owner
 
 
-def _by_closeness(ladder: Ladder, leads: Sequence[str], items: Sequence[str],
-                  evidence: Mapping[str, float]) -> _Try:
+def _by_closeness(ladder: Ladder, leads: Sequence[str], items: Sequence[str], evidence: Mapping[str, float]) -> _Try:
     contenders = list(leads) or _close_departments(ladder, evidence)
     scores = {d: sum(w * closeness(ladder.G, d, f) for f, w in evidence.items()) for d in contenders}
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -197,14 +227,22 @@ def _by_closeness(ladder: Ladder, leads: Sequence[str], items: Sequence[str],
         return LadderStep(rung=Rung.closeness, settled=False, detail=f"no single closest department ({shown})"), None
     winner = ranked[0][0]
     field = max(evidence, key=lambda f: (evidence[f] * closeness(ladder.G, winner, f), f))
-    return LadderStep(rung=Rung.closeness, settled=True, path=(node("dept", winner), node("field", field)),
-                      detail=f"closest in business (业务相近): {shown}"), winner
+    return LadderStep(
+        rung=Rung.closeness,
+        settled=True,
+        path=(node("dept", winner), node("field", field)),
+        detail=f"closest in business (业务相近): {shown}",
+    ), winner
 
 
 def _close_departments(ladder: Ladder, evidence: Mapping[str, float]) -> list[str]:
     """Departments with a ``close_to`` edge to any field in evidence (for items without a lead)."""
-    found = {u.split(":", 1)[1] for f in evidence for u, _, k in ladder.G.in_edges(node("field", f), keys=True)
-             if k == "close_to"}
+    found = {
+        u.split(":", 1)[1]
+        for f in evidence
+        for u, _, k in ladder.G.in_edges(node("field", f), keys=True)
+        if k == "close_to"
+    }
     return sorted(found)
 
 

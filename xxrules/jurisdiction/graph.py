@@ -56,6 +56,7 @@ else:
 __all__ = [
     "HasGraph",
     "arbiters",
+    "build_graph",
     "closeness",
     "field_of_item",
     "field_owner",
@@ -64,7 +65,6 @@ __all__ = [
     "key_of",
     "node",
     "nodes_of_kind",
-    "build_graph",
     "ownership_path",
 ]
 
@@ -108,8 +108,9 @@ def jurisdiction_graph(ruleset: HasGraph) -> Graph:
 def build_graph(spec: RuleFile, territorial_unit: _UnitLookup) -> Graph:
     """The graph of a canonical spec (names already resolved to ids)."""
     assert spec.jurisdiction is not None
-    G: Graph = nx.MultiDiGraph(name=spec.jurisdiction.name, jurisdiction=spec.jurisdiction.id,
-                        version=spec.jurisdiction.version)
+    G: Graph = nx.MultiDiGraph(
+        name=spec.jurisdiction.name, jurisdiction=spec.jurisdiction.id, version=spec.jurisdiction.version
+    )
     _add_departments(G, spec)
     _add_regions(G, spec, territorial_unit)
     fields = FieldIndex(spec.fields, (item.domain for item in spec.items))
@@ -158,8 +159,14 @@ def _add_fields(G: Graph, fields: FieldIndex) -> None:
 def _add_items(G: Graph, spec: RuleFile, fields: FieldIndex) -> None:
     for item in spec.items:
         name = node("item", item.id)
-        G.add_node(name, kind="item", label=item.name, key_field=item.key_field, pilot=item.pilot,
-                   ruling=item.ruling is not None)
+        G.add_node(
+            name,
+            kind="item",
+            label=item.name,
+            key_field=item.key_field,
+            pilot=item.pilot,
+            ruling=item.ruling is not None,
+        )
         field = fields.field(item.domain)
         if field is not None:
             _edge(G, name, node("field", field), "in_field")

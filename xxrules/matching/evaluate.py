@@ -58,7 +58,9 @@ def _keywords(kw: KeywordSet, facts: ClueFacts, path: str) -> ConditionResult:
             continue
         present = [w for w in dict.fromkeys(words) if w in facts.hits]
         held = {"all": len(present) == len(set(words)), "any": bool(present), "none": not present}[part]
-        result.traces.append(_trace(f"{path}.{part}", f"{part} of {_short(tuple(words))}", held, _keyword_hits(facts, present)))
+        result.traces.append(
+            _trace(f"{path}.{part}", f"{part} of {_short(tuple(words))}", held, _keyword_hits(facts, present))
+        )
         if not held:
             result.held = False
             return result
@@ -72,8 +74,10 @@ def _outermost(words: list[str], facts: ClueFacts) -> list[str]:
     spans = {(start, end, word) for word in words for start, end in facts.hits[word]}
 
     def inside_another(word: str) -> bool:
-        return all(any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
-                   for start, end in facts.hits[word])
+        return all(
+            any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
+            for start, end in facts.hits[word]
+        )
 
     return [word for word in words if not inside_another(word)]
 
@@ -84,7 +88,7 @@ def _short(words: tuple[str, ...], limit: int = 6) -> str:
     return f"[{shown}{', …' if len(words) > limit else ''}]"
 
 
-def _member(name: str, allowed: tuple[str, ...], actual: str | None | frozenset[str], path: str) -> ConditionResult:
+def _member(name: str, allowed: tuple[str, ...], actual: str | frozenset[str] | None, path: str) -> ConditionResult:
     values = actual if isinstance(actual, frozenset) else frozenset({actual} if actual else ())
     held = not values.isdisjoint(allowed)  # StrEnum values hash and compare as their strings
     got = ", ".join(sorted(values)) if values else "none"
@@ -93,21 +97,29 @@ def _member(name: str, allowed: tuple[str, ...], actual: str | None | frozenset[
 
 def _tags(tags: TagSet, facts: ClueFacts, path: str) -> ConditionResult:
     wanted = {part: set(getattr(tags, part) or ()) for part in ("any", "all", "none")}
-    held = ((not wanted["any"] or bool(wanted["any"] & facts.tags))
-            and wanted["all"] <= facts.tags and not wanted["none"] & facts.tags)
+    held = (
+        (not wanted["any"] or bool(wanted["any"] & facts.tags))
+        and wanted["all"] <= facts.tags
+        and not wanted["none"] & facts.tags
+    )
     test = f"object tags {', '.join(f'{p} of {sorted(v)}' for p, v in wanted.items() if v)}"
     return ConditionResult(held, [_trace(path, test, held)], fields=int(held))
 
 
 def _in_range(bounds: NumberRange, value: float) -> bool:
-    return ((bounds.gt is None or value > bounds.gt) and (bounds.gte is None or value >= bounds.gte)
-            and (bounds.lt is None or value < bounds.lt) and (bounds.lte is None or value <= bounds.lte))
+    return (
+        (bounds.gt is None or value > bounds.gt)
+        and (bounds.gte is None or value >= bounds.gte)
+        and (bounds.lt is None or value < bounds.lt)
+        and (bounds.lte is None or value <= bounds.lte)
+    )
 
 
 def _amount(bounds: NumberRange, facts: ClueFacts, path: str) -> ConditionResult:
     held = facts.amount is not None and _in_range(bounds, facts.amount)
-    return ConditionResult(held, [_trace(path, f"amount {_range_text(bounds)} (clue: {facts.amount})", held)],
-                   fields=int(held))
+    return ConditionResult(
+        held, [_trace(path, f"amount {_range_text(bounds)} (clue: {facts.amount})", held)], fields=int(held)
+    )
 
 
 @lru_cache(maxsize=1024)

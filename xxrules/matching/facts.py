@@ -54,7 +54,6 @@ class ClueFacts:
         yield from (("region", region) for region in self.regions)
 
 
-
 def anchors(cond: Condition) -> frozenset[Anchor] | None:
     """Values of which at least one must be present for ``cond`` to hold, or None if there are none."""
     conjuncts = [a for a in _conjunct_anchors(cond) if a is not None]
@@ -90,9 +89,12 @@ def compile_condition(cond: Condition) -> Condition:
         update["category"] = tuple(normalize(c) for c in cond.category)
     if cond.received_at is not None:
         times = cond.received_at
-        update["received_at"] = times.model_copy(update={
-            "after": local_time(times.after) if times.after else None,
-            "before": local_time(times.before) if times.before else None})
+        update["received_at"] = times.model_copy(
+            update={
+                "after": local_time(times.after) if times.after else None,
+                "before": local_time(times.before) if times.before else None,
+            }
+        )
     for name in ("all_of", "any_of"):
         if getattr(cond, name):
             update[name] = tuple(compile_condition(child) for child in getattr(cond, name))
@@ -102,8 +104,11 @@ def compile_condition(cond: Condition) -> Condition:
 
 
 def _normalised_lists(model: KeywordSet | TagSet) -> dict[str, tuple[str, ...]]:
-    return {part: tuple(dict.fromkeys(normalize(w) for w in words))
-            for part in ("any", "all", "none") if (words := getattr(model, part)) is not None}
+    return {
+        part: tuple(dict.fromkeys(normalize(w) for w in words))
+        for part in ("any", "all", "none")
+        if (words := getattr(model, part)) is not None
+    }
 
 
 def _values(kind: str, values: Iterable[str] | None, normalise: bool = True) -> frozenset[Anchor] | None:

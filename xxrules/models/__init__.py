@@ -15,7 +15,6 @@ Every model is frozen: a loaded rule set and a decision never change after creat
 Import them from here (``xxrules.models``) or from ``xxrules``; the submodules are private.
 """
 
-
 from ._base import ID_PATTERN, LEAD, DepartmentKind, Flag, ObjectKind, RegionKind, Source, Status
 from ._casework import CaseClosure, CriminalReview, Finding, Measure, Notice, RiskWarning, TransferReport, Verdict
 from ._clue import Clue, Location, SupervisedObject, Transfer, TransferredClue
@@ -143,6 +142,9 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import warnings
 
-    warnings.warn(f"xxrules.models.{name} is deprecated and will be removed in 0.3; use {_RENAMED[name]}",
-                  DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        f"xxrules.models.{name} is deprecated and will be removed in 0.3; use {_RENAMED[name]}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return globals()[_RENAMED[name]]

@@ -103,8 +103,10 @@ class RiskWarning(_Frozen):
     plan: str
 
     def __repr__(self) -> str:
-        return (f"<RiskWarning {self.indicator!r} level={self.level.value!r} group={self.group!r} "
-                f"clues={len(self.clue_ids)}>")
+        return (
+            f"<RiskWarning {self.indicator!r} level={self.level.value!r} group={self.group!r} "
+            f"clues={len(self.clue_ids)}>"
+        )
 
     def summary(self) -> dict[str, Any]:
         """The fields of the ``watch`` JSON Lines contract."""

@@ -298,8 +298,9 @@ class Threshold(_Frozen):
     @model_validator(mode="after")
     def _one_measure(self) -> Threshold:
         if len(self.model_fields_set) != 1:
-            raise ValueError("a threshold names exactly one of count, distinct_sources, distinct_items, "
-                             "distinct_domains")
+            raise ValueError(
+                "a threshold names exactly one of count, distinct_sources, distinct_items, distinct_domains"
+            )
         return self
 
     def measure(self) -> tuple[str, int]:

@@ -52,8 +52,7 @@ __all__ = ["COUNT_RULE", "OPEN_RULE", "SHARD_SIZE", "Compiled", "MonitorPlan", "
 
 OPEN_RULE, COUNT_RULE = "open", "count"
 SHARD_SIZE = 32  # rules per stage-1 ruleset: durable fails when more than 64 rules fire for one fact
-_VALUE_FIELD = {"count": "", "distinct_sources": "w_source", "distinct_items": "w_item",
-                "distinct_domains": "w_domain"}
+_VALUE_FIELD = {"count": "", "distinct_sources": "w_source", "distinct_items": "w_item", "distinct_domains": "w_domain"}
 
 
 @dataclass(frozen=True)
@@ -67,8 +66,9 @@ class Compiled:
     value_field: str  # the event field a distinct measure counts, "" for count
 
 
-def group_values(keys: tuple[str, ...], clue: Clue, decision: Decision, facts: ClueFacts,
-                 directory: Directory) -> dict[str, str] | None:
+def group_values(
+    keys: tuple[str, ...], clue: Clue, decision: Decision, facts: ClueFacts, directory: Directory
+) -> dict[str, str] | None:
     """The grouping values of ``clue`` for ``keys`` (normalised), or None if one is missing."""
     obj, location = clue.object, clue.location
     code = (obj.credit_code or "").strip().upper() if obj else ""
@@ -87,16 +87,22 @@ def group_values(keys: tuple[str, ...], clue: Clue, decision: Decision, facts: C
 
 def _most_specific_region(facts: ClueFacts, directory: Directory) -> str:
     """The sub-district the clue names (smallest id if several), else its new city, else ""."""
-    streets = sorted(r for r in facts.regions if r in directory.regions
-                     and directory.regions[r].kind is RegionKind.street)
+    streets = sorted(
+        r for r in facts.regions if r in directory.regions and directory.regions[r].kind is RegionKind.street
+    )
     return streets[0] if streets else min(facts.regions, default="")
 
 
 class MonitorPlan:
     """A rule set's indicators compiled once: matcher, event schema, durable definition."""
 
-    def __init__(self, indicators: tuple[Indicator, ...], items: dict[str, SupervisionItem],
-                 directory: Directory, fields: Mapping[str, str | None]) -> None:
+    def __init__(
+        self,
+        indicators: tuple[Indicator, ...],
+        items: dict[str, SupervisionItem],
+        directory: Directory,
+        fields: Mapping[str, str | None],
+    ) -> None:
         self.items = items
         self.fields = fields  # item id → field id (an indicator's ``domain`` names fields)
         self.directory = directory
@@ -105,16 +111,24 @@ class MonitorPlan:
         pseudo = [Rule(id=f"w{n}", when=cond, then=Outcome(lead="-")) for n, cond in enumerate(conditions)]
         self.matcher = Matcher(pseudo, directory)
         self.schema = EventSchema(conditions, directory)
-        rules = [(f"i{k}_{j}", test) for k, compiled in enumerate(self.compiled)
-                 for j, test in enumerate(split(self._hit_test(k, compiled)))]
-        chunks = [rules[start:start + SHARD_SIZE] for start in range(0, len(rules), SHARD_SIZE)]
+        rules = [
+            (f"i{k}_{j}", test)
+            for k, compiled in enumerate(self.compiled)
+            for j, test in enumerate(split(self._hit_test(k, compiled)))
+        ]
+        chunks = [rules[start : start + SHARD_SIZE] for start in range(0, len(rules), SHARD_SIZE)]
         self.shard_definitions = tuple({name: {"all": [{"m": test}]} for name, test in chunk} for chunk in chunks)
         #: indicator positions each stage-1 shard tests (its facts carry their group keys)
         self.shards = tuple(tuple(dict.fromkeys(rule_indicator(name) for name, _ in chunk)) for chunk in chunks)
         self.tally_definition: dict[str, Any] = {
             OPEN_RULE: {"all": [{"m": {"xw": "hit"}}], "pri": 2},
-            COUNT_RULE: {"all": [{"t": {"xw": "tally"}},
-                                 {"h": {"$and": [{"xw": "hit"}, {"ind": {"t": "ind"}}, {"g": {"t": "g"}}]}}], "pri": 1},
+            COUNT_RULE: {
+                "all": [
+                    {"t": {"xw": "tally"}},
+                    {"h": {"$and": [{"xw": "hit"}, {"ind": {"t": "ind"}}, {"g": {"t": "g"}}]}},
+                ],
+                "pri": 1,
+            },
         }
 
     def _hit_test(self, k: int, compiled: Compiled) -> dict[str, Any]:
@@ -140,10 +154,16 @@ class MonitorPlan:
         routed = decision.item is not None and decision.status is Status.routed
         item = self.items.get(decision.item.id) if routed and decision.item else None
         fact = self.schema.event(facts)
-        fact.update({"w_item": item.id if item else "", "w_domain": self.fields.get(item.id) or "" if item else "",
-                     "w_source": clue.source.value if clue.source else "",
-                     "w_lead": decision.lead.id if decision.lead and routed else "",
-                     "w_lead_name": decision.lead.name if decision.lead and routed else "", "w_at": epoch_us(moment)})
+        fact.update(
+            {
+                "w_item": item.id if item else "",
+                "w_domain": self.fields.get(item.id) or "" if item else "",
+                "w_source": clue.source.value if clue.source else "",
+                "w_lead": decision.lead.id if decision.lead and routed else "",
+                "w_lead_name": decision.lead.name if decision.lead and routed else "",
+                "w_at": epoch_us(moment),
+            }
+        )
         for k, compiled in enumerate(self.compiled):
             values = group_values(compiled.indicator.group_by, clue, decision, facts, self.directory)
             fact[f"w_g{k}"] = json.dumps(list(values.values()), ensure_ascii=False) if values else ""

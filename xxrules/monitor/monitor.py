@@ -78,12 +78,21 @@ class Monitor:
 
     def _start_host(self) -> QuietHost:
         """A durable host holding this monitor's rulesets (deep copies: durable pops "run" from what it loads)."""
-        definitions = copy.deepcopy({self._tally_name: self._plan.tally_definition,
-                                     **dict(zip(self._shard_names, self._plan.shard_definitions, strict=True))})
+        definitions = copy.deepcopy(
+            {
+                self._tally_name: self._plan.tally_definition,
+                **dict(zip(self._shard_names, self._plan.shard_definitions, strict=True)),
+            }
+        )
         for rules in definitions.values():
             for rule_name, rule in rules.items():
-                rule["run"] = self._count if rule_name == COUNT_RULE else self._open if rule_name == OPEN_RULE \
+                rule["run"] = (
+                    self._count
+                    if rule_name == COUNT_RULE
+                    else self._open
+                    if rule_name == OPEN_RULE
                     else _StageOne(self._hits, rule_indicator(rule_name)).run
+                )
         host = QuietHost()
         try:
             host.register_rulesets(definitions)
@@ -93,8 +102,10 @@ class Monitor:
         return host
 
     def __reduce__(self) -> Any:
-        raise TypeError("a Monitor holds live durable_rules state and cannot be pickled: send the RuleSet "
-                        "(it pickles) and build a Monitor where the clues are")
+        raise TypeError(
+            "a Monitor holds live durable_rules state and cannot be pickled: send the RuleSet "
+            "(it pickles) and build a Monitor where the clues are"
+        )
 
     def __repr__(self) -> str:
         return f"<Monitor {self.name} indicators={len(self._plan.compiled)} latest={self._latest}>"
@@ -109,8 +120,10 @@ class Monitor:
         monitor's state is then unchanged.
         """
         if threading.get_ident() != self._owner:
-            raise RuntimeError("a Monitor holds a durable_rules host, which is not thread-safe: "
-                               "use it from the thread that created it (one monitor per thread)")
+            raise RuntimeError(
+                "a Monitor holds a durable_rules host, which is not thread-safe: "
+                "use it from the thread that created it (one monitor per thread)"
+            )
         parsed = _parse(clue)
         moment = self._check_time(parsed)
         decision = self.ruleset.route(parsed)
@@ -125,9 +138,18 @@ class Monitor:
         self._latest = moment
         for k in sorted(self._hits):
             value = self._plan.compiled[k].value_field
-            event = {"sid": SESSION, "id": f"c{seq}.{k}", "xw": "hit", "ind": k, "g": fields[f"w_g{k}"],
-                     "clue": parsed.id, "at": fields["w_at"], "val": fields[value] if value else "",
-                     "lead": fields["w_lead"], "lead_name": fields["w_lead_name"]}
+            event = {
+                "sid": SESSION,
+                "id": f"c{seq}.{k}",
+                "xw": "hit",
+                "ind": k,
+                "g": fields[f"w_g{k}"],
+                "clue": parsed.id,
+                "at": fields["w_at"],
+                "val": fields[value] if value else "",
+                "lead": fields["w_lead"],
+                "lead_name": fields["w_lead_name"],
+            }
             self._post(self._tally_name, self._host.post, event)
         warnings, self._out = self._out, []
         return warnings
@@ -144,8 +166,10 @@ class Monitor:
             raise ClueError(f"clue {clue.id!r} has no received_at: warning windows run on it")
         moment = local_time(clue.received_at)
         if self._latest is not None and moment < self._latest:
-            raise ClueError(f"clue {clue.id!r} received_at {moment.isoformat()} is earlier than "
-                            f"{self._latest.isoformat()}, already pushed: feed clues in received_at order")
+            raise ClueError(
+                f"clue {clue.id!r} received_at {moment.isoformat()} is earlier than "
+                f"{self._latest.isoformat()}, already pushed: feed clues in received_at order"
+            )
         return moment
 
     def _post(self, ruleset: str, send: Any, message: dict[str, Any], retract: bool = False) -> None:
@@ -179,7 +203,7 @@ class Monitor:
         self.activations += 1
         try:
             action(*args)
-        except Exception as error:  # noqa: BLE001 (durable would swallow it into the session state)
+        except Exception as error:
             self._errors.append(error)
 
     def _advance(self, c: Any, tally: Tally, event: dict[str, Any], old: dict[str, Any] | None = None) -> None:
@@ -208,11 +232,17 @@ class Monitor:
         if not departments:  # only ``lead`` was named and no clue was routed: the task-force office coordinates
             assert self.ruleset.spec.jurisdiction is not None
             departments = [self.ruleset.spec.jurisdiction.task_force_office]
-        return RiskWarning(indicator=indicator.id, name=indicator.name, level=indicator.level,
-                           group=dict(zip(indicator.group_by, values, strict=True)),
-                           clue_ids=tuple(h.clue_id for h in hits),
-                           departments=tuple(DepartmentRef(id=d, name=names[d]) for d in departments),
-                           first_at=_china(hits[0].at), last_at=_china(hits[-1].at), plan=indicator.plan)
+        return RiskWarning(
+            indicator=indicator.id,
+            name=indicator.name,
+            level=indicator.level,
+            group=dict(zip(indicator.group_by, values, strict=True)),
+            clue_ids=tuple(h.clue_id for h in hits),
+            departments=tuple(DepartmentRef(id=d, name=names[d]) for d in departments),
+            first_at=_china(hits[0].at),
+            last_at=_china(hits[-1].at),
+            plan=indicator.plan,
+        )
 
 
 class _StageOne:

@@ -41,7 +41,8 @@ def decision_row(decision: Decision) -> dict[str, str]:
         "item": decision.item.name if decision.item else "",
         "rules": " ".join(decision.rules),
         "flags": " ".join(f.value for f in decision.flags),
-        "reason": decision.reason if decision.status.value != "invalid" or not decision.error
+        "reason": decision.reason
+        if decision.status.value != "invalid" or not decision.error
         else decision.error.message,
     }
 
@@ -51,4 +52,3 @@ def write_csv(decisions: Iterable[Decision], stream: TextIO) -> None:
     writer.writeheader()
     for decision in decisions:
         writer.writerow(decision_row(decision))
-

@@ -98,8 +98,10 @@ def _add_explanation(tree: Tree, decision: Decision) -> None:
         tree.add(f"note: {escape(note)}")
     fired = tree.add("rules fired (best first)")
     for rule in explanation.fired:
-        node = fired.add(f"[bold]{rule.rule_id}[/] → {rule.lead}  priority {rule.priority} "
-                         f"specificity {list(rule.specificity)}  {rule.source or ''}")
+        node = fired.add(
+            f"[bold]{rule.rule_id}[/] → {rule.lead}  priority {rule.priority} "
+            f"specificity {list(rule.specificity)}  {rule.source or ''}"
+        )
         for cond in rule.conditions:
             hits = ", ".join(f"{h.keyword}@{h.start}-{h.end}" for h in cond.hits)
             node.add(f"{cond.path}: {escape(cond.test)}" + (f"  hits: {hits}" if hits else ""))
@@ -113,7 +115,12 @@ def transfer_table(reports: list[TransferReport]) -> Table:
     table = _table("clue", "verdict", "responsible 责任", "escalate 上报", "chain 流转", "finding")
     for report in reports:
         first = report.error.message if report.error else report.findings[0].message if report.findings else ""
-        table.add_row(report.clue_id, report.verdict.value, report.responsible.name if report.responsible else "",
-                      "、".join(d.name for d in report.escalate_to), " → ".join(d.name for d in report.chain),
-                      escape(first))
+        table.add_row(
+            report.clue_id,
+            report.verdict.value,
+            report.responsible.name if report.responsible else "",
+            "、".join(d.name for d in report.escalate_to),
+            " → ".join(d.name for d in report.chain),
+            escape(first),
+        )
     return table

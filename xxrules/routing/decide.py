@@ -48,8 +48,9 @@ __all__ = ["NO_LEAD", "Context", "decide", "department_refs"]
 class Context:
     """What every decision of one rule set shares: department and item references are built once."""
 
-    def __init__(self, directory: Directory, ruleset: RulesetRef, office: str,
-                 items: Iterable[SupervisionItem], ladder: Ladder) -> None:
+    def __init__(
+        self, directory: Directory, ruleset: RulesetRef, office: str, items: Iterable[SupervisionItem], ladder: Ladder
+    ) -> None:
         self.directory = directory
         self.ruleset = ruleset
         self.office = office  # task-force office department id
@@ -78,9 +79,14 @@ def _item_ref(item: SupervisionItem | None, ctx: Context) -> ItemRef | None:
 def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
     c = fired.compiled
     return RuleTrace.model_construct(
-        rule_id=c.rule.id, item=c.item.id if c.item else None, lead=_dept(ctx, c.lead).name if c.lead else NO_LEAD,
-        priority=c.rule.priority, specificity=fired.specificity,
-        source=str(c.position) if c.position else None, conditions=tuple(fired.outcome.traces))
+        rule_id=c.rule.id,
+        item=c.item.id if c.item else None,
+        lead=_dept(ctx, c.lead).name if c.lead else NO_LEAD,
+        priority=c.rule.priority,
+        specificity=fired.specificity,
+        source=str(c.position) if c.position else None,
+        conditions=tuple(fired.outcome.traces),
+    )
 
 
 def _lost_reason(fired: Fired, winner: Fired) -> str:
@@ -104,8 +110,9 @@ def _territorial(fired: Fired, facts: ClueFacts, ctx: Context) -> tuple[str, str
     return unit, mode, f"属地: {ctx.directory.regions[deepest].name}"
 
 
-def _assisting(winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context,
-               contenders: tuple[Candidate, ...] = ()) -> tuple[AssistingRef, ...]:
+def _assisting(
+    winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context, contenders: tuple[Candidate, ...] = ()
+) -> tuple[AssistingRef, ...]:
     c = winner.compiled
     rows: list[tuple[str, str]] = []
     rows += [(x.lead.id, f"争议候选, 协助牵头部门: rule {x.rule_id}") for x in contenders]
@@ -147,20 +154,34 @@ def _criminal_notes(fired: list[Fired]) -> list[str]:
     return [f"criminal_check raised by rule {raisers[0]}, which fired but did not win"] if raisers else []
 
 
-def _explanation(facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context,
-                 notes: list[str] | None = None) -> Explanation:
-    return Explanation.model_construct(normalized_text=facts.text, fired=tuple(_rule_trace(f, ctx) for f in fired),
-                                       lost=tuple(lost), notes=facts.notes + tuple(notes or ()))
+def _explanation(
+    facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context, notes: list[str] | None = None
+) -> Explanation:
+    return Explanation.model_construct(
+        normalized_text=facts.text,
+        fired=tuple(_rule_trace(f, ctx) for f in fired),
+        lost=tuple(lost),
+        notes=facts.notes + tuple(notes or ()),
+    )
 
 
 def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context) -> Decision:
     """The decision for one clue, given the rules that fired and those that failed."""
     fired = sorted(fired, key=Fired.sort_key)
-    base: dict[str, Any] = {"clue_id": clue_id, "ruleset": ctx.ruleset, "rules": tuple(f.compiled.rule.id for f in fired)}
+    base: dict[str, Any] = {
+        "clue_id": clue_id,
+        "ruleset": ctx.ruleset,
+        "rules": tuple(f.compiled.rule.id for f in fired),
+    }
     if not fired:
-        return Decision.model_construct(**base, status=Status.unmatched, coordinator=_dept(ctx, ctx.office),
-                                        reason="no rule matched; the task-force office coordinates",
-                                        explanation=_explanation(facts, [], failed, ctx), **_empty())
+        return Decision.model_construct(
+            **base,
+            status=Status.unmatched,
+            coordinator=_dept(ctx, ctx.office),
+            reason="no rule matched; the task-force office coordinates",
+            explanation=_explanation(facts, [], failed, ctx),
+            **_empty(),
+        )
     top = [f for f in fired if f.rank == fired[0].rank]
     leads = list(dict.fromkeys(f.compiled.lead for f in top))
     if len(leads) > 1 or "" in leads:
@@ -169,8 +190,16 @@ def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[Lost
 
 
 def _empty() -> dict[str, Any]:
-    return {"lead": None, "assisting": (), "item": None, "flags": (), "candidates": (), "error": None,
-            "resolution": None, "referral": None}
+    return {
+        "lead": None,
+        "assisting": (),
+        "item": None,
+        "flags": (),
+        "candidates": (),
+        "error": None,
+        "resolution": None,
+        "referral": None,
+    }
 
 
 def _evidence_weight(fired: Fired) -> float:
@@ -179,13 +208,15 @@ def _evidence_weight(fired: Fired) -> float:
     return 1.0 + fields + words
 
 
-def _climb(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
-           failed: list[LostRule], ctx: Context) -> Decision:
+def _climb(
+    base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired], failed: list[LostRule], ctx: Context
+) -> Decision:
     """Top rules disagree on the lead (or an item has none): climb the dispute ladder."""
     contenders = [lead for lead in dict.fromkeys(f.compiled.lead for f in top) if lead]
     items = [f.compiled.item.id for f in fired if f.compiled.item is not None]
-    evidence = ctx.ladder.field_evidence((f.compiled.item.id if f.compiled.item else None, _evidence_weight(f))
-                                         for f in fired)
+    evidence = ctx.ladder.field_evidence(
+        (f.compiled.item.id if f.compiled.item else None, _evidence_weight(f)) for f in fired
+    )
     resolution = ctx.ladder.settle(contenders, items, evidence)
     candidates = _candidates(top, ctx)
     if not resolution.settled or resolution.lead is None:
@@ -203,49 +234,85 @@ def _no_lead_items(fired: list[Fired]) -> str:
 
 def _candidates(top: list[Fired], ctx: Context) -> tuple[Candidate, ...]:
     return tuple(
-        Candidate.model_construct(lead=_dept(ctx, f.compiled.lead), item=_item_ref(f.compiled.item, ctx),
-                                  rule_id=f.compiled.rule.id, priority=f.compiled.rule.priority,
-                                  specificity=f.specificity)
-        for f in top if f.compiled.lead)
+        Candidate.model_construct(
+            lead=_dept(ctx, f.compiled.lead),
+            item=_item_ref(f.compiled.item, ctx),
+            rule_id=f.compiled.rule.id,
+            priority=f.compiled.rule.priority,
+            specificity=f.specificity,
+        )
+        for f in top
+        if f.compiled.lead
+    )
 
 
-def _disputed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired],
-              failed: list[LostRule], ctx: Context, resolution: Resolution,
-              candidates: tuple[Candidate, ...]) -> Decision:
+def _disputed(
+    base: dict[str, Any],
+    facts: ClueFacts,
+    fired: list[Fired],
+    top: list[Fired],
+    failed: list[LostRule],
+    ctx: Context,
+    resolution: Resolution,
+    candidates: tuple[Candidate, ...],
+) -> Decision:
     names = "、".join(dict.fromkeys(c.lead.name for c in candidates)) or _no_lead_items(top)
     deciders = "、".join(d.name for d in resolution.escalate_to)
     acting = "、".join(d.name for d in resolution.provisional)
-    lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
-            for f in fired if f not in top]
+    lost = [
+        LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
+        for f in fired
+        if f not in top
+    ]
     notes = _criminal_notes(fired)
     flags = (Flag.criminal_check,) if notes else ()
     return Decision.model_construct(
-        **base, **{**_empty(), "candidates": candidates, "flags": flags, "resolution": resolution},
-        status=Status.disputed, coordinator=_dept(ctx, ctx.office),
+        **base,
+        **{**_empty(), "candidates": candidates, "flags": flags, "resolution": resolution},
+        status=Status.disputed,
+        coordinator=_dept(ctx, ctx.office),
         reason=f"disputed ({names}); escalated to {deciders} ({resolution.rung.value}); "
-               f"meanwhile {acting} act provisionally",
-        explanation=_explanation(facts, fired, lost + failed, ctx, notes))
+        f"meanwhile {acting} act provisionally",
+        explanation=_explanation(facts, fired, lost + failed, ctx, notes),
+    )
 
 
 _Settled = tuple[str, Resolution, tuple[Candidate, ...]]
 
 
-def _routed(base: dict[str, Any], facts: ClueFacts, fired: list[Fired], failed: list[LostRule],
-            ctx: Context, settled: _Settled | None = None) -> Decision:
+def _routed(
+    base: dict[str, Any],
+    facts: ClueFacts,
+    fired: list[Fired],
+    failed: list[LostRule],
+    ctx: Context,
+    settled: _Settled | None = None,
+) -> Decision:
     winner = fired[0]
     c = winner.compiled
     unit = _territorial(winner, facts, ctx)
     lead = settled[0] if settled else unit[0] if unit is not None and unit[1] == "lead" else c.lead
-    lost = [LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=())
-            for f in fired[1:]]
+    lost = [
+        LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=())
+        for f in fired[1:]
+    ]
     assisting = _assisting(winner, lead, unit, ctx, settled[2] if settled else ())
     flags, notes = _flags(fired, unit)
     return Decision.model_construct(
-        **base, status=Status.routed, lead=_dept(ctx, lead), assisting=assisting,
-        item=_item_ref(c.item, ctx), flags=flags, candidates=settled[2] if settled else (), coordinator=None,
-        error=None, resolution=settled[1] if settled else None, referral=None,
+        **base,
+        status=Status.routed,
+        lead=_dept(ctx, lead),
+        assisting=assisting,
+        item=_item_ref(c.item, ctx),
+        flags=flags,
+        candidates=settled[2] if settled else (),
+        coordinator=None,
+        error=None,
+        resolution=settled[1] if settled else None,
+        referral=None,
         reason=_routed_reason(winner, settled, ctx),
-        explanation=_explanation(facts, fired, lost + failed, ctx, notes))
+        explanation=_explanation(facts, fired, lost + failed, ctx, notes),
+    )
 
 
 def _routed_reason(winner: Fired, settled: _Settled | None, ctx: Context) -> str:

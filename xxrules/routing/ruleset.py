@@ -76,8 +76,11 @@ def _checked(documents: list[Document]) -> RuleSet:
     """Validate, check and resolve documents into a rule set (every entry point goes through here)."""
     loaded = merge_documents(documents)
     spec = resolve(loaded)
-    positions = {(section, str(getattr(model, "id", getattr(model, "name", "")))): position
-                 for section, rows in loaded.entries.items() for model, position, _ in rows}
+    positions = {
+        (section, str(getattr(model, "id", getattr(model, "name", "")))): position
+        for section, rows in loaded.entries.items()
+        for model, position, _ in rows
+    }
     return RuleSet(spec, positions, _checked_token=_TOKEN)
 
 
@@ -87,8 +90,13 @@ _TOKEN = object()
 class RuleSet:
     """A loaded, checked and compiled rule set. Immutable; share it freely between threads."""
 
-    def __init__(self, spec: RuleFile, positions: Mapping[tuple[str, str], SourcePosition] | None = None,
-                 *, _checked_token: object = None) -> None:
+    def __init__(
+        self,
+        spec: RuleFile,
+        positions: Mapping[tuple[str, str], SourcePosition] | None = None,
+        *,
+        _checked_token: object = None,
+    ) -> None:
         if _checked_token is not _TOKEN:
             raise TypeError("build a RuleSet with load_ruleset(path) or RuleSet.from_dict(data)")
         self._spec = spec
@@ -107,8 +115,9 @@ class RuleSet:
     def _build(self) -> None:
         spec = self._spec
         assert spec.jurisdiction is not None
-        self.profile = JurisdictionProfile(jurisdiction=spec.jurisdiction, roles=spec.roles,
-                                           departments=spec.departments, regions=spec.regions)
+        self.profile = JurisdictionProfile(
+            jurisdiction=spec.jurisdiction, roles=spec.roles, departments=spec.departments, regions=spec.regions
+        )
         self.directory = Directory(self.profile)
         self.items: dict[str, SupervisionItem] = {item.id: item for item in spec.items}
         self.rules: tuple[Rule, ...] = tuple(sorted(self._all_rules(), key=lambda r: r.id))
@@ -209,8 +218,10 @@ class RuleSet:
 
     def __repr__(self) -> str:
         assert self._spec.jurisdiction is not None
-        return (f"<RuleSet {self._spec.jurisdiction.id} version={self.version!r} items={len(self.items)} "
-                f"rules={len(self.rules)} fingerprint={self.fingerprint!r}>")
+        return (
+            f"<RuleSet {self._spec.jurisdiction.id} version={self.version!r} items={len(self.items)} "
+            f"rules={len(self.rules)} fingerprint={self.fingerprint!r}>"
+        )
 
     # ---------------------------------------------------------------- round trip
 
@@ -298,8 +309,14 @@ class RuleSet:
     def invalid(self, clue_id: str, error: ClueError) -> Decision:
         """The ``invalid`` decision for a clue that could not be read."""
         info = ClueErrorInfo(message=str(error), line=error.line, details=tuple(error.errors))
-        return Decision(clue_id=clue_id, status=Status.invalid, error=info, ruleset=self._pipeline.context.ruleset,
-                        reason="the clue could not be read", coordinator=None)
+        return Decision(
+            clue_id=clue_id,
+            status=Status.invalid,
+            error=info,
+            ruleset=self._pipeline.context.ruleset,
+            reason="the clue could not be read",
+            coordinator=None,
+        )
 
     def _parse(self, raw: Mapping[str, Any], line: int | None = None) -> Clue | Decision:
         if not isinstance(raw, Mapping):
@@ -325,6 +342,8 @@ def _decision_items(decision: Decision | None) -> Iterator[tuple[str | None, flo
     for item in (decision.item, *(c.item for c in decision.candidates)):
         if item is not None:
             yield item.id, 1.0
+
+
 def _engine(name: str) -> str:
     """``name`` if it is a known engine, else a ValueError listing the engines."""
     if name not in ENGINES:

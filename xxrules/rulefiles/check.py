@@ -57,23 +57,42 @@ def _check_profile(checker: Checker) -> None:
     office = checker.spec.jurisdiction
     assert office is not None
     if names.department(office.task_force_office) is None:
-        _report_jurisdiction(checker, "XR103", f"unknown department '{office.task_force_office}'",
-                             ("task_force_office",), names.suggest_department(office.task_force_office))
+        _report_jurisdiction(
+            checker,
+            "XR103",
+            f"unknown department '{office.task_force_office}'",
+            ("task_force_office",),
+            names.suggest_department(office.task_force_office),
+        )
     _report_clashes(checker, "fields", checker.fields.clashes(), checker.fields.fields)
 
 
-def _report_jurisdiction(checker: Checker, code: str, message: str, path: tuple[str, ...],
-                         suggestion: str | None) -> None:
+def _report_jurisdiction(
+    checker: Checker, code: str, message: str, path: tuple[str, ...], suggestion: str | None
+) -> None:
     """Report an issue at ``path`` inside the jurisdiction block."""
     file, loc = checker.loaded.jurisdiction_at or ("", ())
     doc = checker.loaded.documents.get(file)
     line, column = doc.position((*loc, *path)) if doc else (None, None)
-    checker.issues.append(RuleIssue(code, message, file=file or None, line=line, column=column,
-                                    field="jurisdiction." + ".".join(path), suggestion=suggestion))
+    checker.issues.append(
+        RuleIssue(
+            code,
+            message,
+            file=file or None,
+            line=line,
+            column=column,
+            field="jurisdiction." + ".".join(path),
+            suggestion=suggestion,
+        )
+    )
 
 
-def _report_clashes(checker: Checker, section: str, clashes: list[tuple[str, str, str]],
-                    entries: Mapping[str, Department | Region | SupervisionField]) -> None:
+def _report_clashes(
+    checker: Checker,
+    section: str,
+    clashes: list[tuple[str, str, str]],
+    entries: Mapping[str, Department | Region | SupervisionField],
+) -> None:
     for name, first, second in clashes:
         entry = entries[second]
         checker.report("XR116", f"name '{name}' is also used by '{first}'", section, entry, _name_field(entry, name))
@@ -94,19 +113,36 @@ def _check_department(checker: Checker, dept: Department, holders: dict[str, str
     for index, role in enumerate(dept.roles):
         canonical = checker.names.role(role)
         if canonical is None:
-            checker.report("XR104", f"unknown role '{role}'", "departments", dept, f"roles.{index}",
-                           checker.names.suggest_role(role))
+            checker.report(
+                "XR104",
+                f"unknown role '{role}'",
+                "departments",
+                dept,
+                f"roles.{index}",
+                checker.names.suggest_role(role),
+            )
         elif holders.setdefault(canonical, dept.id) != dept.id:
-            checker.report("XR112", f"role '{canonical}' is already held by '{holders[canonical]}'",
-                           "departments", dept, f"roles.{index}")
+            checker.report(
+                "XR112",
+                f"role '{canonical}' is already held by '{holders[canonical]}'",
+                "departments",
+                dept,
+                f"roles.{index}",
+            )
     if dept.region is not None and dept.region not in checker.names.regions:
         checker.report("XR109", f"unknown region '{dept.region}'", "departments", dept, "region")
 
 
 def _check_region(checker: Checker, region: Region) -> None:
     if region.parent is not None and region.parent not in checker.names.regions:
-        checker.report("XR109", f"unknown parent region '{region.parent}'", "regions", region, "parent",
-                       checker.names.suggest_region(region.parent))
+        checker.report(
+            "XR109",
+            f"unknown parent region '{region.parent}'",
+            "regions",
+            region,
+            "parent",
+            checker.names.suggest_region(region.parent),
+        )
     if region.unit is not None and region.unit not in checker.names.departments:
         checker.report("XR103", f"unknown department '{region.unit}'", "regions", region, "unit")
 
@@ -138,8 +174,9 @@ def _resolve_field(checker: Checker, entry: SupervisionField) -> SupervisionFiel
 
 
 def _resolve_trigger(checker: Checker, trigger: CriminalTrigger) -> CriminalTrigger:
-    domains = tuple(checker.field(d, "criminal_triggers", trigger, f"domains.{i}") or d
-                    for i, d in enumerate(trigger.domains))
+    domains = tuple(
+        checker.field(d, "criminal_triggers", trigger, f"domains.{i}") or d for i, d in enumerate(trigger.domains)
+    )
     when = resolve_condition(checker, trigger.when, trigger, "when", "criminal_triggers")
     return trigger.model_copy(update={"domains": domains, "when": when})
 
@@ -147,8 +184,14 @@ def _resolve_trigger(checker: Checker, trigger: CriminalTrigger) -> CriminalTrig
 def _resolve_outcome(checker: Checker, outcome: Outcome, rule: Rule) -> Outcome:
     item = checker.items.get(outcome.item) if outcome.item is not None else None
     if outcome.item is not None and item is None:
-        checker.report("XR105", f"unknown item '{outcome.item}'", "rules", rule, "then.item",
-                       did_you_mean(outcome.item, checker.items))
+        checker.report(
+            "XR105",
+            f"unknown item '{outcome.item}'",
+            "rules",
+            rule,
+            "then.item",
+            did_you_mean(outcome.item, checker.items),
+        )
     lead = checker.department(outcome.lead, "rules", rule, "then.lead") if outcome.lead else None
     effective_lead = lead or (item.lead if item else None)
     assisting = checker.departments(outcome.assisting, "rules", rule, "then.assisting", lead=effective_lead)
@@ -164,8 +207,13 @@ def item_rule(item: SupervisionItem) -> Rule | None:
     """The implicit rule ``item.<id>`` that routes on an item's own keywords."""
     if item.keywords is None:
         return None
-    return Rule(id=f"item.{item.id}", description=f"{item.name}: 事项关键词", priority=item.priority,
-                when=Condition(keywords=item.keywords), then=Outcome(item=item.id))
+    return Rule(
+        id=f"item.{item.id}",
+        description=f"{item.name}: 事项关键词",
+        priority=item.priority,
+        when=Condition(keywords=item.keywords),
+        then=Outcome(item=item.id),
+    )
 
 
 def resolve(loaded: Loaded) -> RuleFile:
@@ -187,11 +235,21 @@ def resolve(loaded: Loaded) -> RuleFile:
     office = checker.names.department(jurisdiction.task_force_office)
     handling = jurisdiction.handling.model_copy(update={"police": police})
     resolved_jurisdiction = jurisdiction.model_copy(update={"task_force_office": office, "handling": handling})
-    departments = tuple(d.model_copy(update={"roles": tuple(checker.names.role(r) or r for r in d.roles)})
-                        for d in checker.spec.departments)
-    return checker.spec.model_copy(update={"jurisdiction": resolved_jurisdiction, "items": items, "rules": rules,
-                                           "departments": departments, "fields": fields,
-                                           "criminal_triggers": triggers, "warnings": warnings})
+    departments = tuple(
+        d.model_copy(update={"roles": tuple(checker.names.role(r) or r for r in d.roles)})
+        for d in checker.spec.departments
+    )
+    return checker.spec.model_copy(
+        update={
+            "jurisdiction": resolved_jurisdiction,
+            "items": items,
+            "rules": rules,
+            "departments": departments,
+            "fields": fields,
+            "criminal_triggers": triggers,
+            "warnings": warnings,
+        }
+    )
 
 
 def _check_police(checker: Checker) -> str:
@@ -200,11 +258,15 @@ def _check_police(checker: Checker) -> str:
     name = checker.spec.jurisdiction.handling.police
     found = checker.names.department(name)
     if found is None and checker.spec.criminal_triggers:
-        _report_jurisdiction(checker, "XR103", f"unknown department '{name}' (criminal referrals go there)",
-                             ("handling", "police"), checker.names.suggest_department(name))
+        _report_jurisdiction(
+            checker,
+            "XR103",
+            f"unknown department '{name}' (criminal referrals go there)",
+            ("handling", "police"),
+            checker.names.suggest_department(name),
+        )
     return found or name
 
 
 def _issue_order(issue: RuleIssue) -> tuple[str, int, int, str]:
     return issue.file or "", issue.line or 0, issue.column or 0, issue.message
-

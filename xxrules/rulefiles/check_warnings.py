@@ -28,8 +28,13 @@ def _resolve_indicator(checker: Checker, indicator: Indicator) -> Indicator:
     _check_items(checker, indicator)
     domains = _resolve_domains(checker, indicator)
     if parse_window(indicator.window) is None:
-        checker.report("XR130", f"bad window '{indicator.window}': write a whole number of hours or days, "
-                       "from 1h to 366d, e.g. 24h or 7d", _SECTION, indicator, "window")
+        checker.report(
+            "XR130",
+            f"bad window '{indicator.window}': write a whole number of hours or days, from 1h to 366d, e.g. 24h or 7d",
+            _SECTION,
+            indicator,
+            "window",
+        )
     _check_repeats(checker, indicator, "group_by", indicator.group_by)
     _check_threshold(checker, indicator)
     return indicator.model_copy(update={"when": when, "push_to": _push_to(checker, indicator), "domain": domains})
@@ -40,8 +45,14 @@ def _check_items(checker: Checker, indicator: Indicator) -> None:
         checker.report("XR107", "empty list 'item'", _SECTION, indicator, "item")
     for index, item in enumerate(indicator.item or ()):
         if item not in checker.items:
-            checker.report("XR105", f"unknown item '{item}'", _SECTION, indicator, f"item.{index}",
-                           did_you_mean(item, checker.items))
+            checker.report(
+                "XR105",
+                f"unknown item '{item}'",
+                _SECTION,
+                indicator,
+                f"item.{index}",
+                did_you_mean(item, checker.items),
+            )
     _check_repeats(checker, indicator, "item", indicator.item or ())
 
 
@@ -51,8 +62,10 @@ def _resolve_domains(checker: Checker, indicator: Indicator) -> tuple[str, ...] 
         return None
     if indicator.domain == ():
         checker.report("XR107", "empty list 'domain'", _SECTION, indicator, "domain")
-    resolved = tuple(checker.field(domain, _SECTION, indicator, f"domain.{index}") or domain
-                     for index, domain in enumerate(indicator.domain))
+    resolved = tuple(
+        checker.field(domain, _SECTION, indicator, f"domain.{index}") or domain
+        for index, domain in enumerate(indicator.domain)
+    )
     _check_repeats(checker, indicator, "domain", resolved)
     return resolved
 
@@ -84,13 +97,22 @@ def _reachable(checker: Checker, indicator: Indicator) -> dict[str, int]:
         items = [item for item in items if checker.fields.field(item.domain) in domains]
     if "item" in indicator.group_by:
         items = items[:1]
-    return {"count": 2**31, "distinct_sources": len(Source), "distinct_items": len(items),
-            "distinct_domains": len({checker.fields.field(item.domain) for item in items})}
+    return {
+        "count": 2**31,
+        "distinct_sources": len(Source),
+        "distinct_items": len(items),
+        "distinct_domains": len({checker.fields.field(item.domain) for item in items}),
+    }
 
 
 def _check_threshold(checker: Checker, indicator: Indicator) -> None:
     measure, value = indicator.threshold.measure()
     most = _reachable(checker, indicator)[measure]
     if value > most:
-        checker.report("XR131", f"{measure} {value} can never be reached: a group shows at most {most}",
-                       _SECTION, indicator, f"threshold.{measure}")
+        checker.report(
+            "XR131",
+            f"{measure} {value} can never be reached: a group shows at most {most}",
+            _SECTION,
+            indicator,
+            f"threshold.{measure}",
+        )

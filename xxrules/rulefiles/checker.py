@@ -46,13 +46,23 @@ class Checker:
 
     # ---------------------------------------------------------------- reporting
 
-    def report(self, code: str, message: str, section: str, entry: BaseModel, field: str | None = None,
-               suggestion: str | None = None) -> None:
+    def report(
+        self,
+        code: str,
+        message: str,
+        section: str,
+        entry: BaseModel,
+        field: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
         """Record an issue at ``field`` of ``entry`` (a model of ``section``)."""
         entry_id = getattr(entry, "id", None) or getattr(entry, "name", None)
         file, line, column = self._where(section, entry, field)
-        self.issues.append(RuleIssue(code, message, file=file, line=line, column=column, rule_id=entry_id,
-                                     field=field, suggestion=suggestion))
+        self.issues.append(
+            RuleIssue(
+                code, message, file=file, line=line, column=column, rule_id=entry_id, field=field, suggestion=suggestion
+            )
+        )
 
     def _where(self, section: str, entry: BaseModel, field: str | None) -> tuple[str | None, int | None, int | None]:
         for model, position, loc in self.loaded.entries[section]:
@@ -67,13 +77,15 @@ class Checker:
     def department(self, name: str, section: str, entry: BaseModel, field: str) -> str:
         found = self.names.department(name)
         if found is None:
-            self.report("XR103", f"unknown department '{name}'", section, entry, field,
-                        self.names.suggest_department(name))
+            self.report(
+                "XR103", f"unknown department '{name}'", section, entry, field, self.names.suggest_department(name)
+            )
             return name
         return found
 
-    def departments(self, names: Iterable[str], section: str, entry: BaseModel, field: str,
-                    lead: str | None = None) -> tuple[str, ...]:
+    def departments(
+        self, names: Iterable[str], section: str, entry: BaseModel, field: str, lead: str | None = None
+    ) -> tuple[str, ...]:
         resolved: list[str] = []
         for index, name in enumerate(names):
             dept = self.department(name, section, entry, f"{field}.{index}")
@@ -87,8 +99,9 @@ class Checker:
     def field(self, name: str, section: str, entry: BaseModel, field: str) -> str | None:
         found = self.fields.field(name)
         if found is None:
-            self.report("XR118", f"unknown supervision field '{name}'", section, entry, field,
-                        self.fields.suggest(name))
+            self.report(
+                "XR118", f"unknown supervision field '{name}'", section, entry, field, self.fields.suggest(name)
+            )
         return found
 
     def region(self, name: str, section: str, entry: BaseModel, field: str) -> str:
@@ -118,8 +131,9 @@ def check_keywords(checker: Checker, keywords: KeywordSet, section: str, entry: 
             checker.report("XR107", f"empty keyword list '{part}'", section, entry, f"{field}.{part}")
         for index, word in enumerate(words or ()):
             if not normalize(word):
-                checker.report("XR111", f"keyword {word!r} is empty after normalisation", section, entry,
-                               f"{field}.{part}.{index}")
+                checker.report(
+                    "XR111", f"keyword {word!r} is empty after normalisation", section, entry, f"{field}.{part}.{index}"
+                )
     excluded = [normalize(w) for w in keywords.none or () if normalize(w)]
     if not excluded:
         return
@@ -151,8 +165,9 @@ def _time_is_empty(times: TimeRange) -> bool:
 _LIST_FIELDS = ("source", "object_kind", "region", "category", "all_of", "any_of")
 
 
-def resolve_condition(checker: Checker, cond: Condition, rule: BaseModel, path: str,
-                       section: str = "rules") -> Condition:
+def resolve_condition(
+    checker: Checker, cond: Condition, rule: BaseModel, path: str, section: str = "rules"
+) -> Condition:
     """``cond`` of ``rule`` (an entry of ``section``: a rule, or an indicator's ``when``) checked and resolved."""
     if not cond.model_fields_set - {"not_"} and cond.not_ is None:
         checker.report("XR107", "condition has no tests", section, rule, path)
@@ -175,12 +190,16 @@ def resolve_condition(checker: Checker, cond: Condition, rule: BaseModel, path: 
 def _resolved_children(checker: Checker, cond: Condition, rule: BaseModel, path: str, section: str) -> dict[str, Any]:
     update: dict[str, Any] = {}
     if cond.region:
-        update["region"] = tuple(checker.region(n, section, rule, f"{path}.region.{i}") for i, n in enumerate(cond.region))
+        update["region"] = tuple(
+            checker.region(n, section, rule, f"{path}.region.{i}") for i, n in enumerate(cond.region)
+        )
     for name in ("all_of", "any_of"):
         children = getattr(cond, name)
         if children:
-            update[name] = tuple(resolve_condition(checker, c, rule, f"{path}.{_alias(name)}.{i}", section)
-                                 for i, c in enumerate(children))
+            update[name] = tuple(
+                resolve_condition(checker, c, rule, f"{path}.{_alias(name)}.{i}", section)
+                for i, c in enumerate(children)
+            )
     if cond.not_ is not None:
         update["not_"] = resolve_condition(checker, cond.not_, rule, f"{path}.not", section)
     return update

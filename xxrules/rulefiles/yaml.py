@@ -70,8 +70,11 @@ class _Builder:
     def build(self, node: Node, loc: Loc) -> Any:
         self._budget -= 1
         if self._budget < 0:  # aliases expand into copies: a nested chain can grow exponentially
-            raise self._fail("XR100", f"more than {MAX_VALUES:,} values once aliases are expanded: "
-                             "write the rules without nested aliases", node)
+            raise self._fail(
+                "XR100",
+                f"more than {MAX_VALUES:,} values once aliases are expanded: write the rules without nested aliases",
+                node,
+            )
         self.positions.setdefault(loc, _mark(node))
         if id(node) in self._open:
             raise self._fail("XR100", "recursive alias", node)
@@ -135,8 +138,18 @@ def _refuse_tags_and_directives(yaml: YAML, text: str, file: str) -> None:
     for event in yaml.parse(text):
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, DocumentStartEvent) and (event.version or event.tags):
-            raise RuleSetError([RuleIssue("XR100", "YAML directives (%YAML, %TAG) before this document are not allowed: rule files "
-                                          "are read as YAML 1.2", file, line, column)])
+            raise RuleSetError(
+                [
+                    RuleIssue(
+                        "XR100",
+                        "YAML directives (%YAML, %TAG) before this document are not allowed: rule files "
+                        "are read as YAML 1.2",
+                        file,
+                        line,
+                        column,
+                    )
+                ]
+            )
         tag = getattr(event, "tag", None)
         if tag is not None:
             message = f"YAML tag '{_tag_text(tag)}' is not allowed in rule files"

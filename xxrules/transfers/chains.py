@@ -81,8 +81,8 @@ if TYPE_CHECKING:
     from xxrules.routing.ruleset import RuleSet
 
 __all__ = [
-    "check_transfers",
     "check_transfer_lines",
+    "check_transfers",
     "has_loop",
     "is_push_down",
     "loop_departments",
@@ -227,8 +227,15 @@ def _check(ruleset: RuleSet, clue: TransferredClue) -> TransferReport:
     decision = ruleset.route(clue)
     case = _case(ruleset, clue, decision)
     notes: list[str] = []
-    problems = sorted([*_chain_problems(case), *_competence_problems(ruleset.graph, case),
-                       *_window_problems(case, notes), *_hop_problems(case)], key=_in_transfer_order)
+    problems = sorted(
+        [
+            *_chain_problems(case),
+            *_competence_problems(ruleset.graph, case),
+            *_window_problems(case, notes),
+            *_hop_problems(case),
+        ],
+        key=_in_transfer_order,
+    )
     R = transfer_chain(ruleset.graph, clue.transfers)
     resolution = ruleset.settle(loop_departments(R), decision) if has_loop(R) else None
     if resolution is not None:
@@ -237,12 +244,19 @@ def _check(ruleset: RuleSet, clue: TransferredClue) -> TransferReport:
     responsible, escalate = _who(case, verdict, problems, resolution)
     names = ruleset.department_names
     return TransferReport(
-        clue_id=clue.id, verdict=verdict, responsible=names.ref(responsible),
+        clue_id=clue.id,
+        verdict=verdict,
+        responsible=names.ref(responsible),
         escalate_to=tuple(names.ref(d) for d in escalate),
-        deadlines=_deadlines(case, responsible), notices=_notices(case, names),
+        deadlines=_deadlines(case, responsible),
+        notices=_notices(case, names),
         findings=tuple(Finding(verdict=p.verdict, transfer=p.transfer, message=p.message) for p in problems),
-        chain=tuple(names.ref(d) for d in _chain(case)), competent=tuple(names.ref(d) for d in case.competent),
-        resolution=resolution, notes=tuple(dict.fromkeys(notes)), decision=decision)
+        chain=tuple(names.ref(d) for d in _chain(case)),
+        competent=tuple(names.ref(d) for d in case.competent),
+        resolution=resolution,
+        notes=tuple(dict.fromkeys(notes)),
+        decision=decision,
+    )
 
 
 def _in_transfer_order(problem: _Problem) -> int:
@@ -287,17 +301,30 @@ def _chain_problems(case: _Case) -> Iterator[_Problem]:
     """A transfer by a department that did not hold the clue, or dated before the previous one (or receipt)."""
     received = case.clue.received_at
     if case.transfers and received is not None and case.transfers[0].at < received:
-        yield _Problem(Verdict.not_allowed, 0, f"transfers[0] at {case.transfers[0].at.isoformat()} is earlier than "
-                       f"received_at {received.isoformat()}: times must not go back", case.transfers[0].from_)
+        yield _Problem(
+            Verdict.not_allowed,
+            0,
+            f"transfers[0] at {case.transfers[0].at.isoformat()} is earlier than "
+            f"received_at {received.isoformat()}: times must not go back",
+            case.transfers[0].from_,
+        )
     for index, (before, after) in enumerate(zip(case.transfers, case.transfers[1:], strict=False), start=1):
         if after.from_ != before.to:
-            yield _Problem(Verdict.not_allowed, index,
-                           f"transfers[{index}] is from {case.name(after.from_)} but transfers[{index - 1}] gave "
-                           f"the clue to {case.name(before.to)}: the chain is broken", before.to)
+            yield _Problem(
+                Verdict.not_allowed,
+                index,
+                f"transfers[{index}] is from {case.name(after.from_)} but transfers[{index - 1}] gave "
+                f"the clue to {case.name(before.to)}: the chain is broken",
+                before.to,
+            )
         if after.at < before.at:
-            yield _Problem(Verdict.not_allowed, index,
-                           f"transfers[{index}] at {after.at.isoformat()} is earlier than transfers[{index - 1}] "
-                           f"at {before.at.isoformat()}: times must not go back", after.from_)
+            yield _Problem(
+                Verdict.not_allowed,
+                index,
+                f"transfers[{index}] at {after.at.isoformat()} is earlier than transfers[{index - 1}] "
+                f"at {before.at.isoformat()}: times must not go back",
+                after.from_,
+            )
 
 
 def _competence_problems(G: nx.MultiDiGraph[str], case: _Case) -> Iterator[_Problem]:
@@ -327,10 +354,13 @@ def _window_problems(case: _Case, notes: list[str]) -> Iterator[_Problem]:
         notes.extend(calendar_notes(local_time(since).date(), local_time(t.at).date()))
         taken = working_days_between(since, t.at)
         if taken > window:
-            yield _Problem(Verdict.late_return, index,
-                           f"transfers[{index}] {_arrow(case, t)}: passed on {taken} working days after "
-                           f"receiving it (window {window}): {case.name(t.from_)} is first-responsible (首办负责)",
-                           t.from_)
+            yield _Problem(
+                Verdict.late_return,
+                index,
+                f"transfers[{index}] {_arrow(case, t)}: passed on {taken} working days after "
+                f"receiving it (window {window}): {case.name(t.from_)} is first-responsible (首办负责)",
+                t.from_,
+            )
 
 
 def _window(case: _Case, index: int, transfer: Transfer) -> int:
@@ -347,16 +377,22 @@ def _arrow(case: _Case, transfer: Transfer) -> str:
 def _hop_problems(case: _Case) -> Iterator[_Problem]:
     cap = case.policy.max_hops
     if len(case.transfers) > cap:
-        yield _Problem(Verdict.too_many_hops, cap,
-                       f"{len(case.transfers)} transfers exceed the cap of {cap}: the task-force office steps in")
+        yield _Problem(
+            Verdict.too_many_hops,
+            cap,
+            f"{len(case.transfers)} transfers exceed the cap of {cap}: the task-force office steps in",
+        )
 
 
 def _loop_problem(R: nx.MultiDiGraph[str], case: _Case, resolution: Resolution) -> _Problem:
     cycle = _first_cycle(R, node("dept", case.transfers[0].from_))
     path = " → ".join(case.name(key_of(u)) for u, _, _ in [*cycle, (cycle[-1][1], None, None)])
     where = ", ".join(f"transfers[{key}]" for _, _, key in cycle)
-    outcome = (f"settled at {resolution.rung.value}: {resolution.lead.name} leads" if resolution.settled
-               and resolution.lead else f"escalated to {resolution.rung.value}")
+    outcome = (
+        f"settled at {resolution.rung.value}: {resolution.lead.name} leads"
+        if resolution.settled and resolution.lead
+        else f"escalated to {resolution.rung.value}"
+    )
     return _Problem(Verdict.loop, cycle[0][2], f"ping-pong {path} ({where}); {outcome}")
 
 
@@ -368,8 +404,9 @@ def _first_cycle(R: nx.MultiDiGraph[str], start: str) -> list[tuple[str, str, in
         return list(nx.find_cycle(R))
 
 
-def _who(case: _Case, verdict: Verdict, problems: list[_Problem],
-         resolution: Resolution | None) -> tuple[str, list[str]]:
+def _who(
+    case: _Case, verdict: Verdict, problems: list[_Problem], resolution: Resolution | None
+) -> tuple[str, list[str]]:
     """(responsible, escalate_to) for a verdict, as the module docstring's table says."""
     holder = case.holder()
     if verdict is Verdict.loop and resolution is not None:
@@ -387,20 +424,37 @@ def _deadline(name: str, start: datetime | None, days: int, basis: str) -> Deadl
     if start is None:
         return Deadline(name=name, period=period, basis=basis, notes=("no start time: received_at is missing",))
     due = add_working_days(start, days)
-    return Deadline(name=name, period=period, due=due, basis=basis,
-                    notes=calendar_notes(local_time(start).date(), due.date()))
+    return Deadline(
+        name=name, period=period, due=due, basis=basis, notes=calendar_notes(local_time(start).date(), due.date())
+    )
 
 
 def _deadlines(case: _Case, responsible: str) -> tuple[Deadline, ...]:
     policy, clue = case.policy, case.clue
     held_since = case.transfers[-1].at if case.transfers else clue.received_at
-    rows = [_deadline(f"return_by 退回时限: {case.name(case.holder())}", held_since, policy.return_window_working_days,
-                      "a holder may return a ticket only within the window, with a legal basis (首办负责)"),
-            _deadline(f"handle_by 办理时限: {case.name(responsible)}", clue.received_at, policy.handle_working_days,
-                      "general tickets; counted from receipt, transfers do not restart the clock")]
+    rows = [
+        _deadline(
+            f"return_by 退回时限: {case.name(case.holder())}",
+            held_since,
+            policy.return_window_working_days,
+            "a holder may return a ticket only within the window, with a legal basis (首办负责)",
+        ),
+        _deadline(
+            f"handle_by 办理时限: {case.name(responsible)}",
+            clue.received_at,
+            policy.handle_working_days,
+            "general tickets; counted from receipt, transfers do not restart the clock",
+        ),
+    ]
     if clue.found_by is not None and clue.found_by != case.lead():
-        rows.append(_deadline(f"transfer_by 移送时限: {case.name(clue.found_by)}", clue.received_at,
-                              policy.transfer_window_working_days, "hand a clue found outside one's remit over"))
+        rows.append(
+            _deadline(
+                f"transfer_by 移送时限: {case.name(clue.found_by)}",
+                clue.received_at,
+                policy.transfer_window_working_days,
+                "hand a clue found outside one's remit over",
+            )
+        )
     if case.decision.referral is not None:
         rows += case.decision.referral.deadlines
     return tuple(rows)

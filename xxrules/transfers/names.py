@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["read_transferred_clue", "resolve_transfer_names"]
 
 
-def resolve_transfer_names(names: DepartmentNames, clue: TransferredClue,
-                           line: int | None = None) -> TransferredClue | ClueError:
+def resolve_transfer_names(
+    names: DepartmentNames, clue: TransferredClue, line: int | None = None
+) -> TransferredClue | ClueError:
     """The clue with departments as ids and times in China time, or an error naming every unknown name."""
     errors: list[dict[str, object]] = []
 
@@ -37,9 +38,16 @@ def resolve_transfer_names(names: DepartmentNames, clue: TransferredClue,
             errors.append(names.unknown(field, name))
         return found or name
 
-    transfers = tuple(t.model_copy(update={"from_": lookup(f"transfers.{i}.from", t.from_),
-                                           "to": lookup(f"transfers.{i}.to", t.to), "at": local_time(t.at)})
-                      for i, t in enumerate(clue.transfers))
+    transfers = tuple(
+        t.model_copy(
+            update={
+                "from_": lookup(f"transfers.{i}.from", t.from_),
+                "to": lookup(f"transfers.{i}.to", t.to),
+                "at": local_time(t.at),
+            }
+        )
+        for i, t in enumerate(clue.transfers)
+    )
     found_by = lookup("found_by", clue.found_by) if clue.found_by is not None else None
     if errors:
         message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
@@ -48,8 +56,9 @@ def resolve_transfer_names(names: DepartmentNames, clue: TransferredClue,
     return clue.model_copy(update={"transfers": transfers, "found_by": found_by, "received_at": received})
 
 
-def read_transferred_clue(ruleset: RuleSet, raw: TransferredClue | Mapping[str, Any],
-                       line: int | None = None) -> TransferredClue | ClueError:
+def read_transferred_clue(
+    ruleset: RuleSet, raw: TransferredClue | Mapping[str, Any], line: int | None = None
+) -> TransferredClue | ClueError:
     """The clue with every department resolved to its id and every time in China time, or the error."""
     try:
         clue = raw if isinstance(raw, TransferredClue) else TransferredClue.model_validate(raw)

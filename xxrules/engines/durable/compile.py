@@ -152,7 +152,7 @@ def _branches(expr: dict[str, Any], arrays: bool = True) -> list[dict[str, Any]]
     if "$or" in expr:
         return list(expr["$or"])
     if "$iany" in expr and arrays:
-        (array, test), = expr["$iany"].items()
+        ((array, test),) = expr["$iany"].items()
         codes = _element_alternatives(test)
         if codes is not None:
             return [{"$iany": {array: code}} for code in codes]
@@ -172,8 +172,10 @@ def split(expr: dict[str, Any], max_branches: int | None = None) -> list[dict[st
     if alternatives is None:
         children = list(expr["$and"])
         index = next(i for i, child in enumerate(children) if _branches(child, arrays) is not None)
-        alternatives = [_and([*children[:index], branch, *children[index + 1:]])  # type: ignore[misc]
-                        for branch in _branches(children[index], arrays) or ()]
+        alternatives = [
+            _and([*children[:index], branch, *children[index + 1 :]])  # type: ignore[misc]
+            for branch in _branches(children[index], arrays) or ()
+        ]
     return [part for alternative in alternatives for part in split(alternative, max_branches)]
 
 
@@ -321,8 +323,11 @@ class EventSchema:
     def _amount(self, bounds: NumberRange, negate: bool) -> Expr:
         ops = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
         tests: list[Expr] = [_compare("$eq", "has_amount", True, negate)]
-        tests += [self._bound(op, float(value), negate)
-                  for name, op in ops.items() if (value := getattr(bounds, name)) is not None]
+        tests += [
+            self._bound(op, float(value), negate)
+            for name, op in ops.items()
+            if (value := getattr(bounds, name)) is not None
+        ]
         return _or(tests) if negate else _and(tests)
 
     def _bound(self, op: str, value: float, negate: bool) -> Expr:

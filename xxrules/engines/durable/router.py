@@ -167,10 +167,13 @@ class DurableRouter:
     def __init__(self, compiled: Sequence[CompiledRule], directory: Directory, label: str) -> None:
         self.compiled = list(compiled)
         self.schema = EventSchema([c.rule.when for c in self.compiled], directory)
-        self.definitions: tuple[dict[str, Any], ...] = tuple(_shards(
-            (f"r{i}_{k}", body)  # r<position>_<alternative>
-            for i, c in enumerate(self.compiled)
-            for k, body in enumerate(self.schema.expressions(c.rule.when, BRANCH_LIMIT))))
+        self.definitions: tuple[dict[str, Any], ...] = tuple(
+            _shards(
+                (f"r{i}_{k}", body)  # r<position>_<alternative>
+                for i, c in enumerate(self.compiled)
+                for k, body in enumerate(self.schema.expressions(c.rule.when, BRANCH_LIMIT))
+            )
+        )
         self.label = label
         self._local = threading.local()
 
@@ -191,7 +194,9 @@ class DurableRouter:
             compiled = self.compiled[position]
             outcome = evaluate(compiled.rule.when, facts)
             if not outcome.held:
-                raise EngineError(f"durable fired rule {compiled.rule.id} but it does not hold: "
-                                         f"{outcome.traces[-1].test if outcome.traces else 'no trace'}")
+                raise EngineError(
+                    f"durable fired rule {compiled.rule.id} but it does not hold: "
+                    f"{outcome.traces[-1].test if outcome.traces else 'no trace'}"
+                )
             result.append(Fired.of(compiled, outcome))
         return result
