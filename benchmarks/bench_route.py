@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if (ROOT / "xxrules").is_dir() and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # benchmark the checkout, installed or not
 
-from ruamel.yaml import YAML  # noqa: E402
+from ruamel.yaml import YAML
 
-from xxrules import Condition, Flag, ObjectKind, RuleSet, Source, XxrulesError, load_ruleset, normalize  # noqa: E402
-from xxrules.rulefiles.load import shipped_rules  # noqa: E402  (the pack's folder, to copy its profile)
+from xxrules import Condition, Flag, ObjectKind, RuleSet, Source, XxrulesError, load_ruleset, normalize
+from xxrules.rulefiles.load import shipped_rules
 
 Clue = dict[str, Any]
 CHINA = timezone(timedelta(hours=8))

@@ -31,12 +31,14 @@ def test_watch_lines_carry_the_contract_fields_and_equal_the_expected_warnings()
 
 def test_watch_reports_and_skips_bad_lines_by_number_and_exits_1():
     lines = [
-        '{"id": "a", "text": "闻到煤气味", "received_at": "2024-05-02T09:00:00+08:00", "location": {"address": "某小区"}}',
+        '{"id": "a", "text": "闻到煤气味", "received_at": "2024-05-02T09:00:00+08:00", '
+        '"location": {"address": "某小区"}}',
         "not json",
         '{"id": "b", "text": "闻到煤气味"}',
         '{"id": "c", "text": "闻到煤气味", "received_at": "2024-05-01T09:00:00+08:00"}',
         "",
-        '{"id": "d", "text": "又闻到煤气味", "received_at": "2024-05-02T10:00:00+08:00", "location": {"address": "某小区"}}',
+        '{"id": "d", "text": "又闻到煤气味", "received_at": "2024-05-02T10:00:00+08:00", '
+        '"location": {"address": "某小区"}}',
     ]
     result = run("watch", "-", stdin="\n".join(lines) + "\n")
     assert result.exit_code == 1

@@ -15,7 +15,7 @@ name is parsed as a fontconfig pattern, and "Last Resort High-Efficiency" is not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,8 +113,9 @@ def find_cjk_font(
     if search is not None:
         best = _first_covering(_faces_of(search), needed)
     else:
-        searches = (lambda: _faces_of(packaged_font_files()), _known_faces, lambda: _faces_of(_system_files()))
-        best = next((found for find in searches if (found := _first_covering(find(), needed))), None)
+        best = _first_covering(_faces_of(packaged_font_files()), needed)
+        best = best or _first_covering(_known_faces(), needed)
+        best = best or _first_covering(_faces_of(_system_files()), needed)
     if best is None:
         raise MissingFontError(f"no installed font covers the Chinese labels (e.g. {PROBE_TEXT}); {INSTALL_HINT}")
     return best
@@ -162,7 +163,7 @@ def _missing(face: CjkFont, needed: set[str]) -> set[str]:
     return {ch for ch in needed if ord(ch) not in charmap}
 
 
-def _has_real_outlines(font: FT2Font, charmap: dict[int, int]) -> bool:
+def _has_real_outlines(font: FT2Font, charmap: Mapping[int, object]) -> bool:
     """Distinct probe characters have distinct glyphs, each with an outline (not one fallback box for all)."""
     from matplotlib.ft2font import LoadFlags
 
