@@ -5,14 +5,32 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import xxrules
+from xxrules.routing import ruleset as ruleset_module
 
 MODULES = sorted(
     info.name for info in pkgutil.walk_packages(xxrules.__path__, "xxrules.") if not info.name.endswith("__main__")
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_shipped_pack(shipped: xxrules.RuleSet) -> Iterator[None]:
+    """Examples that load the shipped pack share the session's copy instead of loading it again each time."""
+    load = ruleset_module.load_ruleset
+
+    def shared(path: Any = None) -> xxrules.RuleSet:
+        return shipped if path is None else load(path)
+
+    patch = pytest.MonkeyPatch()
+    for module in (xxrules, ruleset_module, importlib.import_module("xxrules.routing")):
+        patch.setattr(module, "load_ruleset", shared)
+    yield
+    patch.undo()
 
 
 @pytest.mark.parametrize("name", MODULES)
