@@ -56,8 +56,8 @@ def test_watch_with_broken_rules_exits_2(tmp_path):
     assert result.exit_code == 2 and "XR110" in result.stderr
 
 
-def test_the_readme_example_is_real_output():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_example_is_real_output():
+    readme = (ROOT / "docs" / "warnings.md").read_text(encoding="utf-8")
     block = readme.split("$ cat gas.jsonl\n", 1)[1].split("```", 1)[0]
     clues, rest = block.split("$ xxrules watch gas.jsonl\n")
     output, summary = rest.strip().split("\n")

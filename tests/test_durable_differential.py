@@ -3,7 +3,7 @@
 Generated rule sets and clues (hypothesis), the shipped pack on every fixture clue,
 and the mini rule set. "Same" means the whole Decision, explanation included, except
 that the durable engine lists no failed rules in ``explanation.lost``: durable reports
-only the rules that fired (README "Two engines").
+only the rules that fired (docs/engines.md).
 """
 
 from __future__ import annotations

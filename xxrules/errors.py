@@ -64,6 +64,7 @@ ISSUE_CODES: dict[str, str] = {
     "XR116": "name or alias claimed twice",
     "XR117": "department repeated, or the lead also listed as assisting",
     "XR118": "unknown supervision field",
+    "XR119": "rule file larger than the size cap",
     "XR130": "warning window is not a whole number of hours or days in range",
     "XR131": "warning threshold can never be reached",
     "XR133": "grouping key or pushed-to department repeated",

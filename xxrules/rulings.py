@@ -108,7 +108,7 @@ def _disputing_rules(decision: Decision) -> list[str]:
 
 
 def _disputed_keywords(decision: Decision) -> tuple[str, ...]:
-    """Every keyword the disputing rules found in the clue (normalised), in order of appearance."""
+    """Every keyword the disputing rules found in the clue (normalized), in order of appearance."""
     assert decision.explanation is not None
     wanted = set(_disputing_rules(decision))
     hits = [

@@ -12,14 +12,14 @@ from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import Annotated, BinaryIO, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from xxrules import __version__
-from xxrules.common.jsonlines import read_jsonl
+from xxrules.common.jsonlines import MAX_TEXT, Limits, check_text, read_jsonl
 from xxrules.drawing import write_graph
 from xxrules.errors import ClueError, ExportError, RuleSetError
 from xxrules.jurisdiction import jurisdiction_graph
@@ -39,8 +39,9 @@ from xxrules.transfers.chains import check_transfer_lines
 app = typer.Typer(
     name="xxrules",
     help="Route cross-department supervision clues (12345 hotline, inspections, media) to the lead and "
-    "assisting departments, from declarative rules; settle disputes on the jurisdiction graph, check referral "
-    "chains, flag criminal referrals and watch for risk warnings. Default rules: the shipped Xixian New Area pack.",
+    "assisting departments, from declarative rules; settle disputes on the jurisdiction graph, check transfer "
+    "chains (线索移送), flag criminal referrals (行刑衔接), watch for risk warnings and plan joint inspections. "
+    "Default rules: the shipped Xixian New Area pack.",
     epilog="Exit codes: 0 all well; 1 some input line was invalid; 2 the rules could not be loaded or wrong usage.",
     no_args_is_help=True,
     add_completion=False,
@@ -70,6 +71,14 @@ EngineOption = Annotated[
 ]
 
 
+MaxTextOption = Annotated[
+    int,
+    typer.Option(
+        "--max-text", min=1, help="Refuse (as an invalid line) a clue whose text is longer than this many characters."
+    ),
+]
+
+
 class RouteFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
@@ -95,11 +104,12 @@ def _load(rules: Path | None) -> RuleSet:
         _fail(f"{len(exc.issues)} problem(s) in the rules; nothing was routed")
 
 
-def _open_input(path: str) -> TextIO:
+def _open_input(path: str) -> BinaryIO:
+    """The input as bytes, so a file and standard input are split and decoded alike (``\\n`` ends a line)."""
     if path == "-":
-        return sys.stdin
+        return sys.stdin.buffer
     try:
-        return open(path, encoding="utf-8-sig")
+        return open(path, "rb")
     except OSError as exc:
         _fail(f"cannot read {path}: {exc.strerror}")
 
@@ -117,6 +127,7 @@ def route(
     fmt: Annotated[RouteFormat, typer.Option("--format", "-f", help="Output format.")] = RouteFormat.jsonl,
     explain: Annotated[bool, typer.Option("--explain", help="jsonl: include each decision's explanation.")] = False,
     engine: EngineOption = Engine.default,
+    max_text: MaxTextOption = MAX_TEXT,
 ) -> None:
     """Route clues and print one decision per clue, in input order.
 
@@ -127,7 +138,7 @@ def route(
     ruleset = _load(rules)
     counts: Counter[str] = Counter()
     stream = _open_input(file)
-    decisions = _counted(ruleset.route_lines(stream, engine=engine.value), counts)
+    decisions = _counted(ruleset.route_lines(stream, engine=engine.value, limits=Limits(text=max_text)), counts)
     if fmt is RouteFormat.jsonl:
         write_jsonl(decisions, sys.stdout, explain)
     elif fmt is RouteFormat.csv:
@@ -150,6 +161,7 @@ def watch(
         str, typer.Argument(help="JSON Lines of clues in received_at order; '-' reads standard input.")
     ] = "-",
     rules: RulesOption = None,
+    max_text: MaxTextOption = MAX_TEXT,
 ) -> None:
     """Watch clues for risk warnings and print one JSON line per warning, as it fires.
 
@@ -161,7 +173,7 @@ def watch(
     ruleset = _load(rules)
     monitor = Monitor(ruleset)
     counts: Counter[str] = Counter()
-    for number, value in read_jsonl(_open_input(file)):
+    for number, value in read_jsonl(_open_input(file), Limits(text=max_text)):
         try:
             if isinstance(value, ClueError):
                 raise value
@@ -196,11 +208,7 @@ def explain(
     With --engine durable the rules that failed are not listed (durable reports only what fired).
     """
     ruleset = _load(rules)
-    if clue.lstrip().startswith("{"):
-        decisions = list(ruleset.route_lines([clue], engine=engine.value))
-        decision = decisions[0] if decisions else _fail("empty clue")
-    else:
-        decision = ruleset.route({"id": "cli", "text": clue}, engine=engine.value)
+    decision = _explained(ruleset, clue, engine)
     if fmt is ExplainFormat.json:
         print(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
@@ -209,6 +217,18 @@ def explain(
             tree.add(f"engine: {engine.value} (rules that failed are not listed)")
         Console(highlight=False).print(tree)
     raise typer.Exit(1 if decision.status is Status.invalid else 0)
+
+
+def _explained(ruleset: RuleSet, clue: str, engine: Engine) -> Decision:
+    """The decision for ``explain``'s argument; text no reader would take gives an ``invalid`` decision."""
+    if clue.lstrip().startswith("{"):
+        decisions = list(ruleset.route_lines([clue], engine=engine.value))
+        return decisions[0] if decisions else _fail("empty clue")
+    try:
+        check_text(clue)
+    except ClueError as exc:
+        return ruleset.invalid("cli", exc)
+    return ruleset.route({"id": "cli", "text": clue}, engine=engine.value)
 
 
 class TransfersFormat(StrEnum):
@@ -224,7 +244,10 @@ TransfersFormatOption = Annotated[TransfersFormat, typer.Option("--format", "-f"
 
 @app.command()
 def transfers(
-    file: TransfersFile, rules: RulesOption = None, fmt: TransfersFormatOption = TransfersFormat.jsonl
+    file: TransfersFile,
+    rules: RulesOption = None,
+    fmt: TransfersFormatOption = TransfersFormat.jsonl,
+    max_text: MaxTextOption = MAX_TEXT,
 ) -> None:
     """Check each clue's transfer history (线索移送): one report per clue, in input order.
 
@@ -235,7 +258,7 @@ def transfers(
     ruleset = _load(rules)
     counts: Counter[str] = Counter()
     reports = []
-    for report in check_transfer_lines(ruleset, _open_input(file)):
+    for report in check_transfer_lines(ruleset, _open_input(file), Limits(text=max_text)):
         counts[report.verdict.value] += 1
         if fmt is TransfersFormat.jsonl:
             print(json.dumps(report.summary(), ensure_ascii=False, separators=(",", ":")))
@@ -361,7 +384,8 @@ def graph(
     """Export the jurisdiction graph (departments, roles, fields, items, regions and their links) or draw it.
 
     graphml and dot keep every node and edge with its attributes.
-    png draws one column per node kind, with Chinese labels: it needs matplotlib and a CJK font (apt install fonts-noto-cjk).
+    png draws one column per node kind, with Chinese labels: it needs matplotlib and a CJK font
+    (pip install "xxrules[graph]" brings one; or apt install fonts-noto-cjk).
     Exit 2 when a library or a font is missing, saying what to install.
     """
     ruleset = _load(rules)
@@ -404,6 +428,11 @@ def _main(
     ] = False,
 ) -> None:
     """Route supervision clues to departments from declarative rules."""
+
+
+from xxrules.cli import testing  # noqa: E402  (registers on ``app``, so it comes after it)
+
+testing.register(app)
 
 
 def main() -> None:

@@ -1,1 +1,4 @@
-"""Shared helpers at the bottom of the house: China time, text normalization, name look-up, windows, working days, JSON Lines."""
+"""Shared helpers at the bottom of the house.
+
+China time, text normalization, name look-up, windows, working days and JSON Lines reading.
+"""

@@ -3,7 +3,7 @@
 Rules may name a department by id (``market_regulation``), name (市场监督管理局),
 alias (市场监管局) or by a national role it holds (市场监管, 卫健). Clues name new
 cities and streets by name or alias (沣西 = 沣西新城). Names are compared in their
-normalised form, so full-width and traditional spellings resolve too.
+normalized form, so full-width and traditional spellings resolve too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = ["DepartmentNames", "Directory", "FieldIndex"]
 
 @dataclass
 class _Index:
-    """Normalised name → id, remembering which names were claimed twice."""
+    """Normalized name → id, remembering which names were claimed twice."""
 
     ids: dict[str, str] = field(default_factory=dict)
     clashes: list[tuple[str, str, str]] = field(default_factory=list)  # (name, first id, second id)

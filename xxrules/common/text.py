@@ -1,10 +1,14 @@
-"""Text normalisation: the one form in which clue text and keywords are compared.
+"""Text normalization: the one form in which clue text and keywords are compared.
 
 Steps, in order: NFKC (full-width → half-width, ① → 1, ㎡ → m2), traditional →
 simplified Chinese (OpenCC ``t2s``), ASCII lower-case, control and format
 characters dropped, punctuation and symbols → space, white space between two
 CJK characters removed, other white space runs → one space. The function is
 idempotent: ``normalize(normalize(t)) == normalize(t)``.
+
+Removing the gap between two CJK characters joins them, but a comma or full stop
+there separated two words (缺货，车修不好): :func:`normalize_with_breaks` also returns
+those positions, so a keyword found across one (货车) is not taken for a word.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import unicodedata
 
 import opencc
 
-__all__ = ["normalize"]
+__all__ = ["normalize", "normalize_with_breaks"]
 
 _local = threading.local()
 
@@ -25,8 +29,11 @@ _DROP = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
 _SPACE = frozenset({"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp"})
 _KEEP_SYMBOLS = frozenset("%+.")  # meaningful inside numbers: 3.5, 50%, +86
 _SPACES = re.compile(r"\s+")
+_PUNCTUATION = "\x1f"  # what punctuation maps to before it becomes a space: remembered as a word break
+_GAPS = re.compile(r"[\s\x1f]+")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _GAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 
 
 def _converter() -> opencc.OpenCC:
@@ -43,8 +50,10 @@ class _CharMap(dict[int, str]):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         category = unicodedata.category(char)
-        if char in "\t\n\r" or (category in _SPACE and char not in _KEEP_SYMBOLS):
+        if char in "\t\n\r" or category in {"Zs", "Zl", "Zp"}:
             mapped = " "
+        elif category in _SPACE and char not in _KEEP_SYMBOLS:
+            mapped = _PUNCTUATION
         else:
             mapped = "" if category in _DROP else char
         self[code] = mapped
@@ -55,7 +64,7 @@ _CHAR_MAP = _CharMap()
 
 
 def normalize(text: str) -> str:
-    """The normalised form of ``text`` used for matching.
+    """The normalized form of ``text`` used for matching.
 
     >>> normalize('ＬＰＧ液化氣罐，漏氣了！')
     'lpg液化气罐漏气了'
@@ -64,11 +73,44 @@ def normalize(text: str) -> str:
     >>> normalize('  燃 气  味 ')
     '燃气味'
     """
+    text = _folded(text).replace(_PUNCTUATION, " ")
+    text = _SPACES.sub(" ", text).strip()
+    return _GAP_BETWEEN_CJK.sub("", text)
+
+
+def normalize_with_breaks(text: str) -> tuple[str, frozenset[int]]:
+    """:func:`normalize` of ``text``, and where in it punctuation stood between two joined CJK characters.
+
+    >>> normalize_with_breaks('配件缺货，车修不好')
+    ('配件缺货车修不好', frozenset({4}))
+    >>> normalize_with_breaks('燃 气味')  # a typed space is no break
+    ('燃气味', frozenset())
+    """
+    folded = _folded(text).strip(" \t\n\r" + _PUNCTUATION)
+    parts: list[str] = []
+    breaks: list[int] = []
+    length, start = 0, 0
+    for gap in _GAPS.finditer(folded):
+        length = _append(parts, folded[start : gap.start()], length)
+        joined = _CJK_CHAR.match(folded[gap.start() - 1]) and _CJK_CHAR.match(folded[gap.end()])
+        if joined and _PUNCTUATION in gap.group():
+            breaks.append(length)
+        length = _append(parts, "" if joined else " ", length)
+        start = gap.end()
+    _append(parts, folded[start:], length)
+    return "".join(parts), frozenset(breaks)
+
+
+def _append(parts: list[str], piece: str, length: int) -> int:
+    parts.append(piece)
+    return length + len(piece)
+
+
+def _folded(text: str) -> str:
+    """NFKC, traditional → simplified, lower case, and every character mapped (punctuation to a marker)."""
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = _converter().convert(text)
         # OpenCC may emit characters that NFKC would fold again; fold once more.
         text = unicodedata.normalize("NFKC", text)
-    text = text.lower().translate(_CHAR_MAP)
-    text = _SPACES.sub(" ", text).strip()
-    return _GAP_BETWEEN_CJK.sub("", text)
+    return text.lower().translate(_CHAR_MAP)

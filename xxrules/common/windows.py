@@ -3,7 +3,7 @@
 durable_rules' timers run on the wall clock, so windows on the clues' own
 ``received_at`` are computed here, as pure functions over a tally (the hits of
 one indicator and group that may still count). The tally itself is a durable
-fact (``_monitor_rules``); this module only says what the next tally is.
+fact (``xxrules.monitor.compile``); this module only says what the next tally is.
 
 The semantics, precisely:
 

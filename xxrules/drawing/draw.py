@@ -91,7 +91,7 @@ def draw_graph(
 
     Parameters
     ----------
-    G : the graph from :func:`~xxrules.graph.jurisdiction_graph`.
+    G : the graph from :func:`~xxrules.jurisdiction_graph`.
     font : a font file (or a found :class:`CjkFont`) for the Chinese labels; searched for when None.
     focus : draw only this node (name, id or label) and what lies within ``depth`` edges of it.
     node_kinds, edge_kinds : kinds to draw (default: every node kind; every edge kind but

@@ -115,7 +115,7 @@ def to_dot(G: Graph) -> str:
 def write_graph(G: Graph, target: str | Path | BinaryIO, format: str = "graphml", **options: Any) -> None:
     """Write ``G`` to a path or binary stream as ``graphml``, ``dot`` or ``png``.
 
-    ``options`` go to :func:`~xxrules.graph.draw_graph` for ``png`` (``font``,
+    ``options`` go to :func:`~xxrules.drawing.draw_graph` for ``png`` (``font``,
     ``focus``, ``depth``, ``node_kinds``, ``edge_kinds``, ``dpi``).
     """
     writers: dict[str, Callable[[], bytes]] = {

@@ -21,7 +21,7 @@ arbitrates    department → department settles disputes involving the other (``
 ============  =====================  ================================================
 
 The functions below read the graph in networkx style: plain functions named for
-what they return. The dispute ladder (``_ladder``) and referral checks use them.
+what they return. The dispute ladder (``xxrules.jurisdiction.disputes``) and referral checks use them.
 
 :func:`~xxrules.drawing.write_graph` exports it as GraphML or DOT, or draws it as a PNG
 (:func:`~xxrules.drawing.draw_graph`: layered columns, Chinese labels in a CJK font); that

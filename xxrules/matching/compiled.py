@@ -16,7 +16,7 @@ __all__ = ["CompiledRule", "Fired"]
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """A rule ready to evaluate: conditions normalised, its item and lead looked up."""
+    """A rule ready to evaluate: conditions normalized, its item and lead looked up."""
 
     rule: Rule
     item: SupervisionItem | None

@@ -1,7 +1,7 @@
 """Evaluating a rule's condition tree against one clue's facts, keeping a trace.
 
-Conditions arrive compiled (``_match.compile_condition``): keywords, tags and
-categories already normalised and time bounds in China time, so nothing about
+Conditions arrive compiled (``xxrules.matching.facts.compile_condition``): keywords, tags and
+categories already normalized and time bounds in China time, so nothing about
 the rule is recomputed per clue.
 
 :func:`evaluate` returns whether the condition held and the trace of the tests
@@ -14,14 +14,14 @@ where a keyword found only inside a longer matched keyword does not count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from xxrules.matching.facts import ClueFacts
 from xxrules.models import Condition, ConditionTrace, HourWindow, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
 
-__all__ = ["ConditionResult", "evaluate"]
+__all__ = ["ConditionResult", "evaluate", "outermost"]
 
 
 @dataclass
@@ -46,8 +46,18 @@ def _trace(path: str, test: str, held: bool, hits: Iterable[KeywordHit] = ()) ->
     return ConditionTrace.model_construct(path=path, test=test, held=held, hits=tuple(hits))
 
 
+#: Places listed per keyword in a trace: enough to explain any real clue, and a text repeating one
+#: keyword a million times costs no more to explain than to match.
+TRACED_HITS = 100
+
+
 def _keyword_hits(facts: ClueFacts, words: Iterable[str]) -> list[KeywordHit]:
-    return [KeywordHit.model_construct(keyword=w, start=s, end=e) for w in words for s, e in facts.hits.get(w, ())]
+    """The first :data:`TRACED_HITS` places each of ``words`` matched, as trace entries."""
+    return [
+        KeywordHit.model_construct(keyword=w, start=s, end=e)
+        for w in words
+        for s, e in facts.hits.get(w, ())[:TRACED_HITS]
+    ]
 
 
 def _keywords(kw: KeywordSet, facts: ClueFacts, path: str) -> ConditionResult:
@@ -65,21 +75,47 @@ def _keywords(kw: KeywordSet, facts: ClueFacts, path: str) -> ConditionResult:
             result.held = False
             return result
         if part != "none":
-            result.keywords.update(_outermost(present, facts))
+            result.keywords.update(outermost(present, facts.hits))
     return result
 
 
-def _outermost(words: list[str], facts: ClueFacts) -> list[str]:
-    """``words`` less those found only inside another word's matches (液化气 inside 液化气罐 counts once)."""
-    spans = {(start, end, word) for word in words for start, end in facts.hits[word]}
+Span = tuple[int, int]  # [start, end) of a match in the normalized text
 
-    def inside_another(word: str) -> bool:
-        return all(
-            any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
-            for start, end in facts.hits[word]
-        )
 
-    return [word for word in words if not inside_another(word)]
+def outermost(words: Sequence[str], hits: Mapping[str, Sequence[Span]]) -> list[str]:
+    """``words`` less those found only inside another word's matches (液化气 inside 液化气罐 counts once).
+
+    A match lies inside another when that one starts at or before it and ends at or after it.
+    Linear in the matches, bar one sort of their distinct starts: O(n log n) for n matches.
+
+    >>> hits = {"液化气": [(0, 3)], "液化气罐": [(0, 4)], "气罐": [(2, 4), (9, 11)]}
+    >>> outermost(["液化气", "液化气罐", "气罐"], hits)
+    ['液化气罐', '气罐']
+    """
+    reach = _reach(span for word in words for span in hits[word])
+    return [word for word in words if not all(_inside(span, reach) for span in hits[word])]
+
+
+def _reach(spans: Iterable[Span]) -> dict[int, Span]:
+    """Start of a match → (furthest end of the matches starting before it, furthest end of those starting there)."""
+    here: dict[int, int] = {}
+    for start, end in spans:
+        if start not in here or end > here[start]:
+            here[start] = end
+    reach: dict[int, Span] = {}
+    before = -1
+    for start in sorted(here):
+        reach[start] = (before, here[start])
+        before = max(before, here[start])
+    return reach
+
+
+def _inside(span: Span, reach: Mapping[int, Span]) -> bool:
+    """Whether a different match contains ``span``: one starting before it and ending no sooner, or one
+    starting with it and ending later."""
+    start, end = span
+    before, here = reach[start]
+    return before >= end or here > end
 
 
 @lru_cache(maxsize=4096)

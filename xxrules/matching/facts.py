@@ -2,13 +2,13 @@
 
 A clue is matched in three steps, none of which loops over rules × keywords:
 
-1. :meth:`Matcher.facts` normalises the text once and finds every keyword and
+1. :meth:`Matcher.facts` normalizes the text once and finds every keyword and
    region name in one Aho-Corasick pass (overlapping matches);
 2. each rule was indexed at build time by its *anchors*: values one of which must
    be present for the rule to hold (a keyword, a source, an object kind, a tag, a
    region, a category). :meth:`Matcher.candidates` unions the rules anchored on
    what the clue has, plus the few rules that have no anchor;
-3. only those candidates are evaluated (``_evaluate``).
+3. only those candidates are evaluated (``xxrules.matching.evaluate``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import ahocorasick_rs
 
 from xxrules.common.chinatime import local_time
 from xxrules.common.names import Directory
-from xxrules.common.text import normalize
-from xxrules.models import Clue, Condition, KeywordSet, Rule, TagSet
+from xxrules.common.text import normalize, normalize_with_breaks
+from xxrules.matching.words import Cut, WordBoundaries
+from xxrules.models import Clue, Condition, KeywordSet, Rule, TagSet, WordPolicy
 
 __all__ = ["ClueFacts", "Matcher", "anchors", "compile_condition"]
 
@@ -66,9 +67,9 @@ def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
     if cond.keywords is not None:
         words = cond.keywords.all[:1] if cond.keywords.all else cond.keywords.any
         yield frozenset(("kw", normalize(w)) for w in words) if words else None
-    yield _values("source", cond.source, normalise=False)
-    yield _values("object_kind", cond.object_kind, normalise=False)
-    yield _values("region", cond.region, normalise=False)
+    yield _values("source", cond.source, normalized=False)
+    yield _values("object_kind", cond.object_kind, normalized=False)
+    yield _values("region", cond.region, normalized=False)
     yield _values("category", cond.category)
     if cond.object_tags is not None:
         yield _values("tag", cond.object_tags.all[:1] if cond.object_tags.all else cond.object_tags.any)
@@ -79,12 +80,12 @@ def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
 
 
 def compile_condition(cond: Condition) -> Condition:
-    """``cond`` with keywords, tags and categories normalised and time bounds in China time (once per rule set)."""
+    """``cond`` with keywords, tags and categories normalized and time bounds in China time (once per rule set)."""
     update: dict[str, object] = {}
     if cond.keywords is not None:
-        update["keywords"] = cond.keywords.model_copy(update=_normalised_lists(cond.keywords))
+        update["keywords"] = cond.keywords.model_copy(update=_normalized_lists(cond.keywords))
     if cond.object_tags is not None:
-        update["object_tags"] = cond.object_tags.model_copy(update=_normalised_lists(cond.object_tags))
+        update["object_tags"] = cond.object_tags.model_copy(update=_normalized_lists(cond.object_tags))
     if cond.category is not None:
         update["category"] = tuple(normalize(c) for c in cond.category)
     if cond.received_at is not None:
@@ -103,7 +104,7 @@ def compile_condition(cond: Condition) -> Condition:
     return cond.model_copy(update=update)
 
 
-def _normalised_lists(model: KeywordSet | TagSet) -> dict[str, tuple[str, ...]]:
+def _normalized_lists(model: KeywordSet | TagSet) -> dict[str, tuple[str, ...]]:
     return {
         part: tuple(dict.fromkeys(normalize(w) for w in words))
         for part in ("any", "all", "none")
@@ -111,18 +112,25 @@ def _normalised_lists(model: KeywordSet | TagSet) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _values(kind: str, values: Iterable[str] | None, normalise: bool = True) -> frozenset[Anchor] | None:
+def _values(kind: str, values: Iterable[str] | None, normalized: bool = True) -> frozenset[Anchor] | None:
     if not values:
         return None
-    return frozenset((kind, normalize(str(v)) if normalise else str(v)) for v in values)
+    return frozenset((kind, normalize(str(v)) if normalized else str(v)) for v in values)
 
 
 class Matcher:
     """The automaton and anchor index of one rule set."""
 
-    def __init__(self, rules: list[Rule], directory: Directory, extra: Iterable[Condition] = ()) -> None:
-        """``extra`` conditions (criminal triggers …) add their keywords to the automaton, not to the index."""
+    def __init__(
+        self, rules: list[Rule], directory: Directory, extra: Iterable[Condition] = (), words: WordPolicy | None = None
+    ) -> None:
+        """``extra`` conditions (criminal triggers …) add their keywords to the automaton, not to the index.
+
+        ``words`` says which keywords always count and which dictionary words never cut one.
+        """
         self.directory = directory
+        words = words or WordPolicy()
+        self.boundaries = WordBoundaries({normalize(w) for w in words.allow}, {normalize(w) for w in words.block})
         self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
         conditions = [rule.when for rule in rules] + list(extra)
         words = {normalize(w) for cond in conditions for w in _keywords(cond)} | set(self.region_names)
@@ -138,7 +146,7 @@ class Matcher:
                 self.index[anchor].append(position)
 
     def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
-        """Every pattern found in normalised ``text`` → its [start, end) spans."""
+        """Every pattern found in normalized ``text`` → its [start, end) spans."""
         hits: dict[str, list[tuple[int, int]]] = defaultdict(list)
         if self.automaton is not None and text:
             for pattern, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
@@ -146,10 +154,12 @@ class Matcher:
         return dict(hits)
 
     def facts(self, clue: Clue) -> ClueFacts:
-        """Normalise and look up everything about ``clue`` that rules may test."""
-        text = normalize(clue.text)
+        """Normalize and look up everything about ``clue`` that rules may test."""
+        text, breaks = normalize_with_breaks(clue.text)
         hits = self.find(text)
+        cuts = self._cuts(text, hits, breaks)
         regions, notes = self._regions(clue, hits)
+        notes[:0] = [cut.note() for cut in cuts]
         obj = clue.object
         return ClueFacts(
             text=text,
@@ -163,6 +173,16 @@ class Matcher:
             received_at=local_time(clue.received_at) if clue.received_at else None,
             notes=tuple(notes),
         )
+
+    def _cuts(self, text: str, hits: dict[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
+        """Remove from ``hits`` the keyword hits that are not words of ``text`` (place names always count)."""
+        keywords = {word: spans for word, spans in hits.items() if word not in self.region_names}
+        cuts = self.boundaries.cuts(text, keywords, breaks)
+        for cut in cuts:
+            hits[cut.keyword].remove((cut.start, cut.end))
+            if not hits[cut.keyword]:
+                del hits[cut.keyword]
+        return cuts
 
     def _regions(self, clue: Clue, hits: dict[str, list[tuple[int, int]]]) -> tuple[frozenset[str], list[str]]:
         named: list[str] = []

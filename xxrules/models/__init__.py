@@ -4,6 +4,7 @@
   :class:`Region`, :class:`JurisdictionProfile`, :class:`SupervisionField`,
   :class:`SupervisionItem`, :class:`Rule` with its :class:`Condition` and :class:`Outcome`,
   :class:`CriminalTrigger`, warning :class:`Indicator` s, and :class:`RuleFile`;
+* ``_inspection``: the planning sections of rule files: :class:`SamplingRule` and :class:`QuietDays`;
 * ``_clue``: what other systems send: :class:`Clue` with its :class:`Location` and
   :class:`SupervisedObject`, and :class:`TransferredClue` with its :class:`Transfer` s;
 * ``_decision``: what routing returns: :class:`Decision` with its :class:`Explanation`,
@@ -38,6 +39,7 @@ from ._decision import (
     Rung,
     TriggerHit,
 )
+from ._inspection import CreditClass, QuietDays, RiskLevel, SamplingRule
 from ._rules import (
     Condition,
     CriminalTrigger,
@@ -64,6 +66,7 @@ from ._rules import (
     Threshold,
     TimeRange,
     WarningLevel,
+    WordPolicy,
 )
 
 __all__ = [
@@ -76,6 +79,7 @@ __all__ = [
     "ClueErrorInfo",
     "Condition",
     "ConditionTrace",
+    "CreditClass",
     "CriminalReferral",
     "CriminalReview",
     "CriminalTrigger",
@@ -104,9 +108,11 @@ __all__ = [
     "NumberRange",
     "ObjectKind",
     "Outcome",
+    "QuietDays",
     "Region",
     "RegionKind",
     "Resolution",
+    "RiskLevel",
     "RiskWarning",
     "Role",
     "Rule",
@@ -115,6 +121,7 @@ __all__ = [
     "RulesetRef",
     "RulingRecord",
     "Rung",
+    "SamplingRule",
     "Source",
     "SourcePosition",
     "Status",
@@ -131,6 +138,7 @@ __all__ = [
     "TriggerHit",
     "Verdict",
     "WarningLevel",
+    "WordPolicy",
 ]
 
 _RENAMED = {"ReferralReport": "TransferReport", "ReferredClue": "TransferredClue", "ReferralPolicy": "HandlingPolicy"}

@@ -2,31 +2,48 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from ._base import ObjectKind, Source, _Frozen
 
 # ---------------------------------------------------------------------------- input
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(value: str) -> str:
+    """Refuse text no UTF-8 can carry (a ``"\\ud800"`` escape, bytes smuggled in as surrogate escapes)."""
+    found = _SURROGATE.search(value)
+    if found:
+        raise ValueError(
+            f"a lone surrogate U+{ord(found.group()):04X} at character {found.start() + 1} (not UTF-8 text)"
+        )
+    return value
+
+
+#: A string any UTF-8 writer can write: what every text field of a clue is.
+Text = Annotated[str, AfterValidator(_no_lone_surrogates)]
+
 
 class Location(_Frozen):
     """Where the problem is. ``new_city`` and ``street`` accept names or aliases."""
 
-    new_city: str | None = None
-    street: str | None = None
-    address: str | None = None
+    new_city: Text | None = None
+    street: Text | None = None
+    address: Text | None = None
 
 
 class SupervisedObject(_Frozen):
     """The supervision object the clue is about."""
 
     kind: ObjectKind | None = None
-    name: str | None = None
-    credit_code: str | None = None
-    tags: tuple[str, ...] = ()
+    name: Text | None = None
+    credit_code: Text | None = None
+    tags: tuple[Text, ...] = ()
     credit_class: Literal["A", "B", "C", "D"] | None = None
 
 
@@ -44,13 +61,13 @@ def _plausible(value: datetime | None) -> datetime | None:
 class Clue(_Frozen):
     """A problem clue: a hotline ticket, an inspection finding, a media report …"""
 
-    id: str = Field(min_length=1)
-    text: str
+    id: Text = Field(min_length=1)
+    text: Text
     source: Source | None = None
     received_at: datetime | None = None
     location: Location | None = None
     object: SupervisedObject | None = None
-    category: str | None = None
+    category: Text | None = None
     amount: float | None = Field(default=None, allow_inf_nan=False)
     attrs: dict[str, Any] = Field(default_factory=dict)
 
@@ -63,11 +80,11 @@ class Clue(_Frozen):
 class Transfer(_Frozen):
     """One hand-over of a clue between departments (线索移送), named by id, name or alias."""
 
-    from_: str = Field(alias="from", min_length=1)
-    to: str = Field(min_length=1)
+    from_: Text = Field(alias="from", min_length=1)
+    to: Text = Field(min_length=1)
     at: datetime
-    reason: str = ""
-    evidence: tuple[str, ...] = ()
+    reason: Text = ""
+    evidence: tuple[Text, ...] = ()
 
     @field_validator("at")
     @classmethod
@@ -83,4 +100,4 @@ class TransferredClue(Clue):
     """
 
     transfers: tuple[Transfer, ...] = ()
-    found_by: str | None = None
+    found_by: Text | None = None

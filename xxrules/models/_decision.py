@@ -26,7 +26,7 @@ class ItemRef(_Frozen):
 
 
 class KeywordHit(_Frozen):
-    """A keyword found in the normalised text at ``[start, end)``."""
+    """A keyword found in the normalized text at ``[start, end)``."""
 
     keyword: str
     start: int
@@ -39,7 +39,7 @@ class ConditionTrace(_Frozen):
     path: str
     test: str
     held: bool
-    hits: tuple[KeywordHit, ...] = ()
+    hits: tuple[KeywordHit, ...] = ()  # where its keywords matched: the first 100 places of each
 
 
 class RuleTrace(_Frozen):

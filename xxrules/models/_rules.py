@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, GetJsonSchemaHandler, StrictBool, Stri
 from pydantic.json_schema import JsonSchemaValue
 
 from ._base import ID_PATTERN, DepartmentKind, Flag, ObjectKind, RegionKind, Source, _Frozen
+from ._inspection import QuietDays, SamplingRule
 
 # --------------------------------------------------------------------- jurisdiction
 
@@ -66,6 +67,17 @@ class HandlingPolicy(_Frozen):
     police_decide_days: int = Field(default=3, ge=1)  # the police decide within 3 days
 
 
+class WordPolicy(_Frozen):
+    """How keyword hits meet word boundaries (a hit that cuts two dictionary words apart is dropped).
+
+    ``allow`` lists keywords that always count where they are found, whatever words
+    they cut; ``block`` lists dictionary words that never cut a keyword.
+    """
+
+    allow: tuple[str, ...] = ()
+    block: tuple[str, ...] = ()
+
+
 class Jurisdiction(_Frozen):
     """Who the rule set is for, its version label, its default coordinator and handling policy."""
 
@@ -75,6 +87,7 @@ class Jurisdiction(_Frozen):
     task_force_office: str  # 工作专班办公室: coordinates unmatched and disputed clues
     description: str = ""
     handling: HandlingPolicy = Field(default=HandlingPolicy(), validation_alias=AliasChoices("handling", "referral"))
+    words: WordPolicy = WordPolicy()
 
 
 class JurisdictionProfile(_Frozen):
@@ -352,3 +365,5 @@ class RuleFile(_Frozen):
     rules: tuple[Rule, ...] = ()
     criminal_triggers: tuple[CriminalTrigger, ...] = ()
     warnings: tuple[Indicator, ...] = ()
+    sampling: tuple[SamplingRule, ...] = ()  # inspection planning: sampling policy rows
+    quiet_days: tuple[QuietDays, ...] = ()  # inspection planning: quiet-day calendars (企业宁静日)

@@ -3,11 +3,11 @@
 Two stages, both judged by durable_rules:
 
 1. **which indicators a clue hits**: the clue is asserted as one fact per shard
-   (the routing event of ``_durable_compile.EventSchema`` plus the routing
+   (the routing event of ``xxrules.engines.durable.compile.EventSchema`` plus the routing
    decision and the group key of each of the shard's indicators); rules
    ``i<k>_<j>`` hold when indicator ``k``'s ``when`` holds, the routed item or
    domain is listed, and the clue has every grouping value (``j`` numbers the
-   alternatives ``_durable_compile.split`` cuts a test into, under durable's
+   alternatives ``xxrules.engines.durable.compile.split`` cuts a test into, under durable's
    limit of 15 groups per expression; several may fire for one clue, and OR-ed
    branches fire once each: the monitor keeps a set of indicators hit). The fact is retracted straight
    after: clue facts never accumulate. (A fact, not an event: durable consumes an
@@ -69,7 +69,7 @@ class Compiled:
 def group_values(
     keys: tuple[str, ...], clue: Clue, decision: Decision, facts: ClueFacts, directory: Directory
 ) -> dict[str, str] | None:
-    """The grouping values of ``clue`` for ``keys`` (normalised), or None if one is missing."""
+    """The grouping values of ``clue`` for ``keys`` (normalized), or None if one is missing."""
     obj, location = clue.object, clue.location
     code = (obj.credit_code or "").strip().upper() if obj else ""
     name = normalize(obj.name) if obj and obj.name else ""

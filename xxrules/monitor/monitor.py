@@ -3,8 +3,8 @@
 A monitor routes each clue first (route-then-warn: an indicator that names items
 or domains uses the routing decision, so warnings and routing never disagree),
 then lets durable_rules judge which indicators the clue hits and hold each
-group's tally as a fact (``_monitor_rules``). Windows run on the clues' own
-``received_at`` (``_window``): replaying a year of history needs no waiting and
+group's tally as a fact (``xxrules.monitor.compile``). Windows run on the clues' own
+``received_at`` (``xxrules.common.windows``): replaying a year of history needs no waiting and
 gives the same warnings every time.
 
 Clues must come in ``received_at`` order (equal times are fine). A clue without

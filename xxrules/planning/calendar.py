@@ -30,8 +30,7 @@ class DayCalendar:
     [26, 27, 28, 31]
     """
 
-    def __init__(self, start: date, end: date, quiet: Sequence[QuietDays],
-                 parents: Callable[[str], list[str]]) -> None:
+    def __init__(self, start: date, end: date, quiet: Sequence[QuietDays], parents: Callable[[str], list[str]]) -> None:
         self.start = start
         self.end = end
         self._quiet = tuple(quiet)
@@ -69,7 +68,7 @@ class DayCalendar:
     def allowed_from(self, region: str, earliest: date) -> tuple[date, ...]:
         """The allowed days on or after ``earliest``."""
         days = self.allowed(region)
-        return days[bisect_left(days, earliest):]
+        return days[bisect_left(days, earliest) :]
 
     def first_working_on_or_after(self, day: date) -> date | None:
         """The first working day of the period on or after ``day`` (for triggered visits), if any."""

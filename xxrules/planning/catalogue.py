@@ -24,22 +24,39 @@ from xxrules.rulefiles.yaml import read_yaml_text
 from .context import PlanContext
 from .errors import PlanInputError
 from .models import HistoryRecord, InspectionObject, Inspector
+from .policy import QuietDays, SamplingRule
 from .resolve import resolve_all, resolve_history, resolve_inspector, resolve_object
 
 if TYPE_CHECKING:
     from xxrules.routing.ruleset import RuleSet
 
-__all__ = ["HEADER_ALIASES", "read_history", "read_inspectors", "read_objects", "read_rows"]
+__all__ = ["HEADER_ALIASES", "read_history", "read_inspectors", "read_objects", "read_policy", "read_rows"]
 
 M = TypeVar("M", bound=BaseModel)
 Row = tuple[int, dict[str, Any]]
 
 #: Chinese column headers and the fields they mean.
 HEADER_ALIASES: dict[str, str] = {
-    "编号": "id", "名称": "name", "类型": "kind", "标签": "tags", "区域": "region", "信用等级": "credit_class",
-    "风险等级": "risk", "统一社会信用代码": "credit_code", "地址": "address", "姓名": "name", "部门": "department",
-    "资格": "qualifications", "执法资格": "qualifications", "片区": "regions", "对象": "object_id",
-    "对象编号": "object_id", "事项": "item", "日期": "date", "检查日期": "date", "检查人员": "inspectors",
+    "编号": "id",
+    "名称": "name",
+    "类型": "kind",
+    "标签": "tags",
+    "区域": "region",
+    "信用等级": "credit_class",
+    "风险等级": "risk",
+    "统一社会信用代码": "credit_code",
+    "地址": "address",
+    "姓名": "name",
+    "部门": "department",
+    "资格": "qualifications",
+    "执法资格": "qualifications",
+    "片区": "regions",
+    "对象": "object_id",
+    "对象编号": "object_id",
+    "事项": "item",
+    "日期": "date",
+    "检查日期": "date",
+    "检查人员": "inspectors",
 }
 _LISTS = frozenset({"tags", "qualifications", "regions", "inspectors"})
 _SEPARATORS = (";", "；", "、")
@@ -71,28 +88,35 @@ def _csv_rows(file: Path) -> list[Row]:
     else:
         raise PlanInputError("XP200", "not UTF-8 or GB18030 text", file=str(file))
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    return [(number, {k: v for k, v in row.items() if k is not None and v not in (None, "")})
-            for number, row in enumerate(reader, start=2)]
+    return [
+        (number, {k: v for k, v in row.items() if k is not None and v not in (None, "")})
+        for number, row in enumerate(reader, start=2)
+    ]
 
 
 def _xlsx_rows(file: Path) -> list[Row]:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise PlanInputError("XP205", "reading .xlsx needs openpyxl: pip install 'xxrules[planning]'",
-                             file=str(file)) from exc
+        raise PlanInputError(
+            "XP205", "reading .xlsx needs openpyxl: pip install 'xxrules[planning]'", file=str(file)
+        ) from exc
     sheet = openpyxl.load_workbook(file, data_only=True).worksheets[0]
     for merged in list(sheet.merged_cells.ranges):
         value = sheet.cell(merged.min_row, merged.min_col).value
         sheet.unmerge_cells(str(merged))
-        for row in sheet.iter_rows(min_row=merged.min_row, max_row=merged.max_row, min_col=merged.min_col,
-                                   max_col=merged.max_col):
+        for row in sheet.iter_rows(
+            min_row=merged.min_row, max_row=merged.max_row, min_col=merged.min_col, max_col=merged.max_col
+        ):
             for cell in row:
                 cell.value = value
     rows = list(sheet.iter_rows(values_only=True))
     header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else ())]
-    return [(number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h and v not in (None, "")})
-            for number, values in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in values)]
+    return [
+        (number, {h: _cell(v) for h, v in zip(header, values, strict=False) if h and v not in (None, "")})
+        for number, values in enumerate(rows[1:], start=2)
+        if any(v not in (None, "") for v in values)
+    ]
 
 
 def _cell(value: object) -> object:
@@ -111,7 +135,7 @@ def _yaml_rows(file: Path) -> list[Row]:
         raise PlanInputError("XP200", issue.message, file=str(file), row=issue.line) from exc
     data = doc.data
     if isinstance(data, Mapping) and len(data) == 1:
-        (key, data), = data.items()
+        ((key, data),) = data.items()
         prefix: tuple[str | int, ...] = (key,)
     else:
         prefix = ()
@@ -147,10 +171,11 @@ def _validate(model: type[M], rows: list[Row], file: str) -> Iterator[M]:
 def _unique(models: list[M], rows: list[Row], file: str) -> list[M]:
     seen: dict[str, int] = {}
     for model, (number, _) in zip(models, rows, strict=True):
-        key = str(getattr(model, "id"))
+        key = str(getattr(model, "id", ""))
         if key in seen:
-            raise PlanInputError("XP203", f"id '{key}' already used on row {seen[key]}", file=file, row=number,
-                                 column="id")
+            raise PlanInputError(
+                "XP203", f"id '{key}' already used on row {seen[key]}", file=file, row=number, column="id"
+            )
         seen[key] = number
     return models
 
@@ -183,3 +208,41 @@ def read_history(path: str | Path, rules: RuleSet | None = None) -> list[History
     if rules is None:
         return found
     return resolve_all(found, resolve_history, PlanContext(rules), str(path), [n for n, _ in rows])
+
+
+def read_policy(path: str | Path) -> tuple[list[SamplingRule], list[QuietDays]]:
+    """The ``sampling`` rows and ``quiet_days`` calendars of a YAML file (an override of the rule folder's)."""
+    file = Path(path)
+    if not file.is_file():
+        raise PlanInputError("XP200", "file not found", file=str(path))
+    try:
+        doc = read_yaml_text(file.read_text(encoding="utf-8-sig"), str(file))
+    except RuleSetError as exc:
+        issue = exc.issues[0]
+        raise PlanInputError("XP200", issue.message, file=str(file), row=issue.line) from exc
+    data = doc.data if isinstance(doc.data, Mapping) else {}
+    unknown = sorted(set(data) - {"sampling", "quiet_days"})
+    if unknown or not data:
+        raise PlanInputError(
+            "XP201", f"a policy file holds 'sampling' and 'quiet_days' lists, not {unknown}", file=str(file), row=1
+        )
+    sampling = _section_rows(doc, data, "sampling", SamplingRule)
+    quiet = _section_rows(doc, data, "quiet_days", QuietDays)
+    return sampling, quiet
+
+
+def _section_rows(doc: Any, data: Mapping[str, Any], name: str, model: type[M]) -> list[M]:
+    rows = data.get(name) or []
+    if not isinstance(rows, list):
+        raise PlanInputError("XP201", f"'{name}' must be a list", file=doc.file, row=doc.position((name,))[0])
+    out: list[M] = []
+    for index, row in enumerate(rows):
+        try:
+            out.append(model.model_validate(row))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            loc = (name, index, *error["loc"])
+            raise PlanInputError(
+                "XP201", error["msg"], file=doc.file, row=doc.position(loc)[0], column=".".join(str(p) for p in loc)
+            ) from exc
+    return out

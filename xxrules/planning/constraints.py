@@ -50,8 +50,9 @@ def _intervals(plan: Plan, inputs: PlanInputs) -> Iterator[Violation]:
         for day, visit_id, routine in dates:
             others = [d for d, v, _ in dates if v != visit_id] + ([before] if before else [])
             if routine and any(abs((day - other).days) < gap for other in others):
-                yield Violation("XP300", f"checked again within {gap} days", visit=visit_id,
-                                object_id=object_id, item=item)
+                yield Violation(
+                    "XP300", f"checked again within {gap} days", visit=visit_id, object_id=object_id, item=item
+                )
 
 
 def _coverage(plan: Plan, inputs: PlanInputs) -> Iterator[Violation]:
@@ -67,15 +68,21 @@ def _coverage(plan: Plan, inputs: PlanInputs) -> Iterator[Violation]:
     for item, rule_id in sorted(strata):
         members = [m for m in strata[(item, rule_id)] if (m, item) not in recent]
         if inputs.ctx.items[item].key_field:
-            yield from (Violation("XP302", "key-field object not covered", object_id=m, item=item)
-                        for m in members if (m, item) not in planned)
+            yield from (
+                Violation("XP302", "key-field object not covered", object_id=m, item=item)
+                for m in members
+                if (m, item) not in planned
+            )
             continue
         done = sum((m, item) in planned for m in members)
         need = required_count(_ratio(inputs, rule_id), len(members))
         drawn = sum((m, item) in routine for m in members)
         if done < need or drawn > need:
-            yield Violation("XP301", f"rule '{rule_id}': {done} of {len(members)} covered ({drawn} drawn), "
-                            f"ratio needs {need}", item=item)
+            yield Violation(
+                "XP301",
+                f"rule '{rule_id}': {done} of {len(members)} covered ({drawn} drawn), ratio needs {need}",
+                item=item,
+            )
 
 
 def _ratio(inputs: PlanInputs, rule_id: str) -> float:
@@ -88,7 +95,12 @@ def _strata(inputs: PlanInputs) -> dict[tuple[str, str], list[str]]:
     strata: dict[tuple[str, str], list[str]] = defaultdict(list)
     for obj in inputs.objects:
         for item in inputs.ctx.items_covering(obj.kind.value, obj.tags) & planned:
-            strata[(item, choose_rule(inputs.sampling, inputs.ctx, item, obj).id)].append(obj.id)
+            rule = (
+                "key_field"
+                if inputs.ctx.items[item].key_field
+                else choose_rule(inputs.sampling, inputs.ctx, item, obj).id
+            )
+            strata[(item, rule)].append(obj.id)
     return strata
 
 
@@ -101,8 +113,12 @@ def _recent_is_real(plan: Plan, inputs: PlanInputs) -> Iterator[Violation]:
         gap = choose_rule(inputs.sampling, inputs.ctx, item, obj).interval_days
         days = inputs.calendar.allowed(obj.region)
         if before is None or any((d - before).days >= gap for d in days):
-            yield Violation("XP302", "excused as recently checked, but could be checked in the period",
-                            object_id=object_id, item=item)
+            yield Violation(
+                "XP302",
+                "excused as recently checked, but could be checked in the period",
+                object_id=object_id,
+                item=item,
+            )
 
 
 def _teams(plan: Plan, inputs: PlanInputs) -> Iterator[Violation]:
@@ -113,24 +129,32 @@ def _teams(plan: Plan, inputs: PlanInputs) -> Iterator[Violation]:
         previous[visit.object_id] = frozenset(i for t in visit.teams for i in t.inspectors)
 
 
-def _team_of(visit: Visit, inputs: PlanInputs, pools: dict[str, Inspector],
-             before: frozenset[str]) -> Iterator[Violation]:
+def _team_of(
+    visit: Visit, inputs: PlanInputs, pools: dict[str, Inspector], before: frozenset[str]
+) -> Iterator[Violation]:
     teams = {t.department: t.inspectors for t in visit.teams}
     for dept in visit.departments:
         members = teams.get(dept, ())
         if len(set(members)) < inputs.team_size:
-            yield Violation("XP304", f"department '{dept}' sends {len(set(members))} inspector(s), needs "
-                            f"{inputs.team_size}", visit=visit.id)
-        items = {c.item for c in visit.checks if c.department == dept}
+            yield Violation(
+                "XP304",
+                f"department '{dept}' sends {len(set(members))} inspector(s), needs {inputs.team_size}",
+                visit=visit.id,
+            )
+        items = {c.item for c in visit.checks if c.department == dept and not c.assisting}
         for member in members:
             inspector = pools.get(member)
             if inspector is None or not _may_check(inspector, dept, items, visit, inputs):
-                yield Violation("XP305", f"inspector '{member}' may not check {', '.join(sorted(items))} here",
-                                visit=visit.id)
+                yield Violation(
+                    "XP305", f"inspector '{member}' may not check {', '.join(sorted(items))} here", visit=visit.id
+                )
             if member in before:
                 yield Violation("XP306", f"inspector '{member}' was at the previous visit too", visit=visit.id)
 
 
 def _may_check(inspector: Inspector, dept: str, items: set[str], visit: Visit, inputs: PlanInputs) -> bool:
-    return (inspector.department == dept and all(is_qualified(inspector, item, inputs.ctx) for item in items)
-            and (not inspector.regions or inputs.ctx.new_city(visit.region) in inspector.regions))
+    return (
+        inspector.department == dept
+        and all(is_qualified(inspector, item, inputs.ctx) for item in items)
+        and (not inspector.regions or inputs.ctx.new_city(visit.region) in inspector.regions)
+    )

@@ -23,6 +23,7 @@ class PlanContext:
         self.items: dict[str, SupervisionItem] = {item.id: item for item in rules.spec.items}
         self._fields = {f.id: f for f in rules.spec.fields}
         self._item_fields = dict(rules.item_fields)
+        self._cities: dict[str, str] = {}
 
     @cached_property
     def _names(self) -> dict[str, frozenset[str]]:
@@ -36,7 +37,7 @@ class PlanContext:
         return out
 
     def item_names(self, item: str) -> frozenset[str]:
-        """Every name a tag or a qualification may use for ``item``: its id and name, its field's id, name, aliases."""
+        """Every name a qualification may use for ``item``: its id and name, its field's id, name, aliases."""
         return self._names.get(item, frozenset({item}))
 
     @cached_property
@@ -45,16 +46,19 @@ class PlanContext:
 
     @cached_property
     def _named(self) -> dict[str, frozenset[str]]:
+        """Name → items: a field's names give all its items, but an item's own id or name gives only that item."""
         index: dict[str, set[str]] = {}
         for item, names in self._names.items():
             for name in names:
                 index.setdefault(name, set()).add(item)
+        for spec in self.items.values():
+            index[spec.id] = {spec.id}
+            index[spec.name] = {spec.id}
         return {name: frozenset(items) for name, items in index.items()}
 
     def covers(self, item: str, kind: str, tags: Iterable[str]) -> bool:
-        """Whether ``item`` covers an object of this kind with these tags (by kind, and a tag naming it)."""
-        kinds = self._kinds[item]
-        return (not kinds or kind in kinds) and not self.item_names(item).isdisjoint(tags)
+        """Whether ``item`` covers an object of this kind and tags (by kind, and a tag naming it or its field)."""
+        return item in self.items_covering(kind, tags)
 
     def items_covering(self, kind: str, tags: Iterable[str]) -> frozenset[str]:
         """Every item that covers an object of this kind with these tags."""
@@ -80,6 +84,11 @@ class PlanContext:
 
     def new_city(self, region: str) -> str:
         """The new city (新城) a region lies in (itself when it is one or is unknown)."""
+        if region not in self._cities:
+            self._cities[region] = self._new_city(region)
+        return self._cities[region]
+
+    def _new_city(self, region: str) -> str:
         for rid in self.parents(region):
             known = self.rules.directory.regions.get(rid)
             if known is not None and known.kind is RegionKind.new_city:

@@ -3,7 +3,8 @@
 Two clues are duplicates when they are about the same object (same credit code; else same object name; else
 same address), about the same item (or the same field, given the rule set), arrived within ``window_days`` of
 each other, and their texts are near-duplicates: the MinHash estimate (``datasketch``) of the Jaccard similarity
-of their character bigrams, punctuation removed, is at least ``threshold``. Duplicates are grouped transitively.
+of their character bigrams (punctuation, the object's own name and address removed) is at least ``threshold``.
+Duplicates are grouped transitively (single linkage).
 Near-identical wording about different objects is never a duplicate: the object test comes first.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from xxrules.models import Clue, Decision, DepartmentRef, ItemRef
 if TYPE_CHECKING:
     from xxrules.routing.ruleset import RuleSet
 
-__all__ = ["DuplicateGroup", "group_duplicates", "object_key", "text_signature"]
+__all__ = ["DuplicateGroup", "group_duplicates", "object_key", "shingles", "text_signature"]
 
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 _PERMUTATIONS = 128
@@ -50,14 +51,27 @@ class DuplicateGroup(BaseModel):
         return self.model_dump(mode="json")
 
 
-def text_signature(text: str) -> MinHash:
-    """The MinHash of a text's character bigrams (normalised, punctuation and spaces removed).
+def shingles(text: str, drop: tuple[str, ...] = ()) -> frozenset[str]:
+    """A text's character bigrams: normalised, with punctuation, spaces and the ``drop`` names removed.
 
-    >>> round(text_signature("燃气罐漏气了").jaccard(text_signature("燃气罐漏气了！")), 2)
+    The object's own name and address are dropped, so two reports compare on the problem they describe.
+
+    >>> sorted(shingles("某饭店燃气漏气！", drop=("某饭店",)))
+    ['气漏', '漏气', '燃气']
+    """
+    clean = normalize(text)
+    for name in sorted(drop, key=len, reverse=True):
+        clean = clean.replace(name, "")
+    clean = _NOT_TEXT.sub("", clean)
+    return frozenset(clean[i : i + 2] for i in range(max(len(clean) - 1, 1)))
+
+
+def text_signature(grams: Iterable[str]) -> MinHash:
+    """The MinHash (``datasketch``, 128 permutations, fixed seed) of a set of shingles.
+
+    >>> round(text_signature(shingles("燃气罐漏气了")).jaccard(text_signature(shingles("燃气罐漏气了！"))), 2)
     1.0
     """
-    clean = _NOT_TEXT.sub("", normalize(text))
-    grams = {clean[i:i + 2] for i in range(max(len(clean) - 1, 1))}
     signature = MinHash(num_perm=_PERMUTATIONS, seed=1)
     signature.update_batch([g.encode() for g in sorted(grams)])
     return signature
@@ -89,12 +103,18 @@ class _Entry:
         self.item = decision.item.id if decision.item else None
         self.field = fields.get(self.item) if self.item else None
         self.at = local_time(clue.received_at) if clue.received_at else None
-        self.signature = text_signature(clue.text)
+        self.grams = shingles(clue.text, tuple(n for n in self.key[1:] if n))
+        self.signature = text_signature(self.grams)
 
 
-def group_duplicates(decisions: Iterable[Decision], clues: Iterable[Clue | Mapping[str, Any]], *,
-                     rules: RuleSet | None = None, window_days: int = 30,
-                     threshold: float = 0.3) -> list[DuplicateGroup]:
+def group_duplicates(
+    decisions: Iterable[Decision],
+    clues: Iterable[Clue | Mapping[str, Any]],
+    *,
+    rules: RuleSet | None = None,
+    window_days: int = 30,
+    threshold: float = 0.15,
+) -> list[DuplicateGroup]:
     """Group the clues that report the same problem about the same object; every clue is in exactly one group.
 
     ``decisions`` are the routing decisions of ``clues`` (matched by clue id). Groups come sorted by their
@@ -105,17 +125,19 @@ def group_duplicates(decisions: Iterable[Decision], clues: Iterable[Clue | Mappi
     entries = [_Entry(d, by_id[d.clue_id], fields) for d in decisions if d.clue_id in by_id]
     entries.sort(key=lambda e: e.clue.id)
     parent = list(range(len(entries)))
-    why: dict[int, list[str]] = defaultdict(list)
+    links: list[tuple[int, str]] = []
     for i, j in _candidate_pairs(entries):
-        reasons = _duplicate(entries[i], entries[j], timedelta(days=window_days), threshold)
-        if reasons:
-            root = _union(parent, i, j)
-            why[root].extend(reasons)
+        reason = _duplicate(entries[i], entries[j], timedelta(days=window_days), threshold)
+        if reason:
+            _union(parent, i, j)
+            links.append((i, reason))
     members: dict[int, list[int]] = defaultdict(list)
     for index in range(len(entries)):
         members[_find(parent, index)].append(index)
-    reasons_of = {_find(parent, k): v for k, v in why.items()}
-    groups = [_group([entries[i] for i in idx], reasons_of.get(root, [])) for root, idx in members.items()]
+    why: dict[int, list[str]] = defaultdict(list)
+    for index, reason in links:
+        why[_find(parent, index)].append(reason)
+    groups = [_group([entries[i] for i in idx], why.get(root, [])) for root, idx in members.items()]
     return sorted(groups, key=lambda g: g.clue_ids[0])
 
 
@@ -129,22 +151,23 @@ def _candidate_pairs(entries: Sequence[_Entry]) -> list[tuple[int, int]]:
     return sorted({pair for block in blocks.values() for pair in combinations(block, 2)})
 
 
-def _duplicate(a: _Entry, b: _Entry, window: timedelta, threshold: float) -> list[str]:
+def _duplicate(a: _Entry, b: _Entry, window: timedelta, threshold: float) -> str | None:
+    """Why two clues are duplicates, or None."""
     same = _same_object(a.key, b.key)
     if same is None or a.item is None or b.item is None:
-        return []
+        return None
     if a.item == b.item:
         topic = f"same item '{a.item}'"
     elif a.field is not None and a.field == b.field:
         topic = f"same field '{a.field}'"
     else:
-        return []
+        return None
     if a.at is not None and b.at is not None and abs(a.at - b.at) > window:
-        return []
+        return None
     similarity = a.signature.jaccard(b.signature)
     if similarity < threshold:
-        return []
-    return [f"{a.clue.id}~{b.clue.id}: {same}; {topic}; text similarity {similarity:.2f} >= {threshold:.2f}"]
+        return None
+    return f"{a.clue.id}~{b.clue.id}: {same}; {topic}; text similarity {similarity:.2f} >= {threshold:.2f}"
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -154,21 +177,25 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def _union(parent: list[int], i: int, j: int) -> int:
+def _union(parent: list[int], i: int, j: int) -> None:
     a, b = _find(parent, i), _find(parent, j)
-    root, child = min(a, b), max(a, b)
-    parent[child] = root
-    return root
+    parent[max(a, b)] = min(a, b)
 
 
 def _group(entries: list[_Entry], reasons: list[str]) -> DuplicateGroup:
-    entries.sort(key=lambda e: (e.at or datetime.max.replace(tzinfo=local_time(datetime.now()).tzinfo),
-                                e.clue.id))
+    entries.sort(key=lambda e: (e.at is None, e.at.timestamp() if e.at else 0.0, e.clue.id))
     first = entries[0]
     leads = Counter(e.decision.lead.id for e in entries if e.decision.lead)
     top = max(leads.values(), default=0)
     lead = next((e.decision.lead for e in entries if e.decision.lead and leads[e.decision.lead.id] == top), None)
     code, name, address = first.key
     ids = tuple(sorted(e.clue.id for e in entries))
-    return DuplicateGroup(id=f"g-{ids[0]}", clue_ids=ids, object=code or name, address=address, lead=lead,
-                          item=first.decision.item, reasons=tuple(sorted(reasons)))
+    return DuplicateGroup(
+        id=f"g-{ids[0]}",
+        clue_ids=ids,
+        object=code or name,
+        address=address,
+        lead=lead,
+        item=first.decision.item,
+        reasons=tuple(sorted(reasons)),
+    )

@@ -51,8 +51,16 @@ class PlanInputError(PlanningError):
     'objects.csv:7:credit_class XP201 credit class must be A-D'
     """
 
-    def __init__(self, code: str, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, suggestion: str | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
         self.code = code
         self.message = message
         self.file = file
@@ -78,8 +86,9 @@ class Violation:
     item: str | None = None
 
     def __str__(self) -> str:
-        where = ", ".join(f"{k}={v}" for k, v in (("visit", self.visit), ("object", self.object_id),
-                                                 ("item", self.item)) if v)
+        where = ", ".join(
+            f"{k}={v}" for k, v in (("visit", self.visit), ("object", self.object_id), ("item", self.item)) if v
+        )
         return f"{self.code} {self.message}" + (f" [{where}]" if where else "")
 
 

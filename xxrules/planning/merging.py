@@ -26,32 +26,61 @@ REASON_ORDER: tuple[ExemptReason, ...] = ("superior_order", "case", "hazard", "m
 _Slot = tuple[str, date]
 
 
-def merge(dues: Mapping[str, Sequence[Due]], found: Sequence[Trigger], objects: Mapping[str, InspectionObject],
-          ctx: PlanContext, calendar: DayCalendar, seed: int) -> list[Visit]:
+def merge(
+    dues: Mapping[str, Sequence[Due]],
+    found: Sequence[Trigger],
+    objects: Mapping[str, InspectionObject],
+    ctx: PlanContext,
+    calendar: DayCalendar,
+    seed: int,
+) -> list[Visit]:
     """Joint visits for the routine dues and triggered checks, sorted by date and object."""
     checks: dict[_Slot, list[Check]] = defaultdict(list)
     reasons: dict[_Slot, list[ExemptReason]] = defaultdict(list)
     for trigger in found:
         slot = (trigger.object_id, trigger.day)
         reasons[slot].append(trigger.reason)
-        checks[slot].extend(Check(item=trigger.item, department=dept, routine=False, clue_ids=trigger.clue_ids)
-                            for dept in trigger.departments)
+        checks[slot].extend(
+            Check(
+                item=trigger.item,
+                department=dept,
+                routine=False,
+                clue_ids=trigger.clue_ids,
+                assisting=dept != trigger.departments[0],
+            )
+            for dept in trigger.departments
+        )
     triggered_days: dict[str, list[date]] = defaultdict(list)
     for object_id, day in sorted(checks):
         triggered_days[object_id].append(day)
     for object_id in sorted(dues):
-        _place(object_id, dues[object_id], objects[object_id], triggered_days.get(object_id, []), checks, ctx,
-               calendar, seed)
-    return [_visit(slot, checks[slot], reasons.get(slot, []), objects[slot[0]]) for slot in sorted(checks,
-                                                                                                     key=_order)]
+        _place(
+            object_id,
+            dues[object_id],
+            objects[object_id],
+            triggered_days.get(object_id, []),
+            checks,
+            ctx,
+            calendar,
+            seed,
+        )
+    return [_visit(slot, checks[slot], reasons.get(slot, []), objects[slot[0]]) for slot in sorted(checks, key=_order)]
 
 
 def _order(slot: _Slot) -> tuple[date, str]:
     return slot[1], slot[0]
 
 
-def _place(object_id: str, due: Sequence[Due], obj: InspectionObject, days: list[date],
-           checks: dict[_Slot, list[Check]], ctx: PlanContext, calendar: DayCalendar, seed: int) -> None:
+def _place(
+    object_id: str,
+    due: Sequence[Due],
+    obj: InspectionObject,
+    days: list[date],
+    checks: dict[_Slot, list[Check]],
+    ctx: PlanContext,
+    calendar: DayCalendar,
+    seed: int,
+) -> None:
     """Put the routine items due at one object into a triggered visit, or one new routine visit."""
     triggered = {c.item for day in days for c in checks[(object_id, day)]}
     rest = sorted((d for d in due if d.item not in triggered), key=lambda d: d.item)
@@ -61,13 +90,21 @@ def _place(object_id: str, due: Sequence[Due], obj: InspectionObject, days: list
     day = next((d for d in days if d >= earliest), None)
     if day is None:
         day = pick_day(seed, f"day|{object_id}|0", calendar.allowed_from(obj.region, earliest))
-    checks[(object_id, day)].extend(Check(item=d.item, department=ctx.items[d.item].lead or "", routine=True)
-                                    for d in rest)
+    checks[(object_id, day)].extend(
+        Check(item=d.item, department=ctx.items[d.item].lead or "", routine=True) for d in rest
+    )
 
 
 def _visit(slot: _Slot, checks: list[Check], reasons: list[ExemptReason], obj: InspectionObject) -> Visit:
     object_id, day = slot
-    unique = sorted(set(checks), key=lambda c: (c.item, c.department, c.routine, c.clue_ids))
+    unique = sorted(set(checks), key=lambda c: (c.item, c.department, c.routine, c.clue_ids, c.assisting))
     reason = min(reasons, key=REASON_ORDER.index) if reasons else None
-    return Visit(id=f"v-{day:%Y%m%d}-{object_id}", date=day, region=obj.region, object_id=object_id,
-                 object_name=obj.name, checks=tuple(unique), exempt_reason=reason)
+    return Visit(
+        id=f"v-{day:%Y%m%d}-{object_id}",
+        date=day,
+        region=obj.region,
+        object_id=object_id,
+        object_name=obj.name,
+        checks=tuple(unique),
+        exempt_reason=reason,
+    )

@@ -75,12 +75,17 @@ class HistoryRecord(_Frozen):
 
 
 class Check(_Frozen):
-    """One item checked by one department at a visit; ``routine`` when drawn, else triggered by ``clue_ids``."""
+    """One item checked by one department at a visit; ``routine`` when drawn, else triggered by ``clue_ids``.
+
+    An ``assisting`` department (配合) joins a triggered check in its own remit: its team need not hold the
+    item's qualification.
+    """
 
     item: str
     department: str
     routine: bool
     clue_ids: tuple[str, ...] = ()
+    assisting: bool = False
 
 
 class Team(_Frozen):
@@ -153,5 +158,7 @@ class Plan(_Frozen):
         return sum(len({(c.department, c.item) for c in v.checks}) for v in self.visits)
 
     def __repr__(self) -> str:
-        return (f"<Plan {self.start}..{self.end} seed={self.seed} visits={len(self.visits)} "
-                f"unmerged={self.checks_without_merging}>")
+        return (
+            f"<Plan {self.start}..{self.end} seed={self.seed} visits={len(self.visits)} "
+            f"unmerged={self.checks_without_merging}>"
+        )

@@ -58,13 +58,18 @@ def choose_rule(rules: Sequence[SamplingRule], ctx: PlanContext, item: str, obj:
     names = tuple(ctx.item_names(item))
     found = [r for r in rules if r.matches(item, names, obj.credit_class, obj.risk)]
     if not found:
-        raise PlanInputError("XP204", f"no sampling rule for item '{item}', class {obj.credit_class}, "
-                             f"risk {obj.risk}", column="sampling")
+        raise PlanInputError(
+            "XP204", f"no sampling rule for item '{item}', class {obj.credit_class}, risk {obj.risk}", column="sampling"
+        )
     best = max(r.specificity() for r in found)
     top = sorted((r for r in found if r.specificity() == best), key=lambda r: r.id)
     if len({(r.ratio, r.interval_days) for r in top}) > 1:
-        raise PlanInputError("XP204", f"sampling rules {', '.join(r.id for r in top)} both apply to item '{item}' "
-                             f"(class {obj.credit_class}, risk {obj.risk}) and disagree", column="sampling")
+        raise PlanInputError(
+            "XP204",
+            f"sampling rules {', '.join(r.id for r in top)} both apply to item '{item}' "
+            f"(class {obj.credit_class}, risk {obj.risk}) and disagree",
+            column="sampling",
+        )
     return top[0]
 
 
@@ -82,40 +87,50 @@ def _earliest(start: date, last: date | None, interval: int) -> date:
     return start if last is None else max(start, last + timedelta(days=interval))
 
 
-def sample(objects: Sequence[InspectionObject], items: Sequence[str], policy: Sequence[SamplingRule],
-           ctx: PlanContext, calendar: DayCalendar, history: Mapping[tuple[str, str], date], seed: int) -> Sample:
+def sample(
+    objects: Sequence[InspectionObject],
+    items: Sequence[str],
+    policy: Sequence[SamplingRule],
+    ctx: PlanContext,
+    calendar: DayCalendar,
+    history: Mapping[tuple[str, str], date],
+    seed: int,
+) -> Sample:
     """Draw the objects due for each item in the period."""
     result = Sample()
-    by_tag: dict[str, list[InspectionObject]] = defaultdict(list)
+    covering: dict[str, list[InspectionObject]] = defaultdict(list)
+    wanted = set(items)
     for obj in objects:
-        for tag in set(obj.tags):
-            by_tag[tag].append(obj)
-    for item in sorted(items):
-        strata: dict[str, tuple[SamplingRule, list[InspectionObject]]] = {}
+        for item in ctx.items_covering(obj.kind.value, obj.tags) & wanted:
+            covering[item].append(obj)
+    for item in sorted(covering):
+        key_field = ctx.items[item].key_field
+        strata: dict[str, list[tuple[InspectionObject, SamplingRule]]] = defaultdict(list)
         rules: dict[tuple[str, str], SamplingRule] = {}
-        for obj in _covered(item, ctx, by_tag):
+        for obj in sorted(covering[item], key=lambda o: o.id):
             key = (obj.credit_class, obj.risk)
             rule = rules[key] if key in rules else rules.setdefault(key, choose_rule(policy, ctx, item, obj))
-            strata.setdefault(rule.id, (rule, []))[1].append(obj)
-        for rule_id in sorted(strata):
-            rule, members = strata[rule_id]
-            _draw_stratum(result, item, rule, members, calendar, history, seed, ctx.items[item].key_field)
+            strata[KEY_FIELD_RULE if key_field else rule.id].append((obj, rule))
+        for label in sorted(strata):
+            ratio = 1.0 if key_field else strata[label][0][1].ratio
+            _draw_stratum(result, item, label, ratio, strata[label], calendar, history, seed, key_field)
     return result
 
 
-def _covered(item: str, ctx: PlanContext, by_tag: Mapping[str, list[InspectionObject]]) -> list[InspectionObject]:
-    """The objects ``item`` covers, sorted by id."""
-    found = {obj.id: obj for name in ctx.item_names(item) for obj in by_tag.get(name, ())}
-    return [found[k] for k in sorted(found) if ctx.covers(item, found[k].kind.value, found[k].tags)]
-
-
-def _draw_stratum(result: Sample, item: str, rule: SamplingRule, members: list[InspectionObject],
-                  calendar: DayCalendar, history: Mapping[tuple[str, str], date], seed: int, key_field: bool) -> None:
-    ratio = 1.0 if key_field else rule.ratio
-    label = KEY_FIELD_RULE if key_field else rule.id
+def _draw_stratum(
+    result: Sample,
+    item: str,
+    label: str,
+    ratio: float,
+    members: list[tuple[InspectionObject, SamplingRule]],
+    calendar: DayCalendar,
+    history: Mapping[tuple[str, str], date],
+    seed: int,
+    key_field: bool,
+) -> None:
     eligible: dict[str, Due] = {}
     recent = 0
-    for obj in members:
+    for obj, rule in members:
         last = history.get((obj.id, item))
         earliest = _earliest(calendar.start, last, rule.interval_days)
         if calendar.allowed_from(obj.region, earliest):
@@ -126,7 +141,10 @@ def _draw_stratum(result: Sample, item: str, rule: SamplingRule, members: list[I
     population = len(members) - recent
     required = required_count(ratio, population)
     drawn = draw(seed, f"object|{item}|{label}", eligible, required)
-    result.strata.append(Stratum(item=item, rule=label, ratio=ratio, population=population, required=required,
-                                 drawn=tuple(sorted(drawn))))
+    result.strata.append(
+        Stratum(
+            item=item, rule=label, ratio=ratio, population=population, required=required, drawn=tuple(sorted(drawn))
+        )
+    )
     for object_id in drawn:
         result.dues[object_id].append(eligible[object_id])

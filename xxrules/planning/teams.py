@@ -35,37 +35,91 @@ class Staffing:
     violations: list[Violation] = field(default_factory=list)
 
 
-def staff(visits: Sequence[Visit], pools: Mapping[str, Sequence[Inspector]], ctx: PlanContext, seed: int, *,
-          team_size: int = 2, max_per_day: int | None = None,
-          last_team: Mapping[str, frozenset[str]] | None = None) -> Staffing:
+class _Pools:
+    """Inspectors by department and new city, with the items each is qualified for, computed once."""
+
+    def __init__(self, pools: Mapping[str, Sequence[Inspector]], ctx: PlanContext) -> None:
+        self.ctx = ctx
+        self.qualified = {
+            i.id: frozenset(item for item in ctx.items if is_qualified(i, item, ctx))
+            for found in pools.values()
+            for i in found
+        }
+        self._by_city: dict[tuple[str, str], tuple[Inspector, ...]] = {}
+        self._pools = pools
+
+    def of(self, dept: str, city: str) -> tuple[Inspector, ...]:
+        """The department's inspectors who work in ``city``."""
+        key = (dept, city)
+        if key not in self._by_city:
+            self._by_city[key] = tuple(i for i in self._pools.get(dept, ()) if not i.regions or city in i.regions)
+        return self._by_city[key]
+
+
+def staff(
+    visits: Sequence[Visit],
+    pools: Mapping[str, Sequence[Inspector]],
+    ctx: PlanContext,
+    seed: int,
+    *,
+    team_size: int = 2,
+    max_per_day: int | None = None,
+    last_team: Mapping[str, frozenset[str]] | None = None,
+) -> Staffing:
     """Draw a team for each department at each visit (visits in date order)."""
     previous: dict[str, frozenset[str]] = dict(last_team or {})
     load: dict[tuple[str, date], int] = defaultdict(int)
+    index = _Pools(pools, ctx)
+    cities: dict[str, str] = {}
     result = Staffing()
     for visit in sorted(visits, key=lambda v: (v.date, v.id)):
-        teams: list[Team] = []
-        for dept in visit.departments:
-            items = sorted({c.item for c in visit.checks if c.department == dept})
-            eligible = [i.id for i in pools.get(dept, ()) if _eligible(i, items, visit, ctx, previous, load,
-                                                                       max_per_day)]
-            drawn = tuple(sorted(draw(seed, f"team|{visit.id}|{dept}", eligible, team_size)))
-            if len(drawn) < team_size:
-                result.violations.append(Violation("XP304", f"department '{dept}' has {len(eligible)} eligible "
-                                                   f"inspector(s) for {', '.join(items)}, needs {team_size}",
-                                                   visit=visit.id, object_id=visit.object_id))
-            for inspector in drawn:
-                load[(inspector, visit.date)] += 1
-            teams.append(Team(department=dept, inspectors=drawn))
+        city = (
+            cities[visit.region]
+            if visit.region in cities
+            else cities.setdefault(visit.region, ctx.new_city(visit.region))
+        )
+        before = previous.get(visit.object_id, frozenset())
+        teams = [
+            _team(visit, dept, index.of(dept, city), index, before, load, seed, team_size, max_per_day, result)
+            for dept in visit.departments
+        ]
         previous[visit.object_id] = frozenset(i for t in teams for i in t.inspectors)
         result.visits.append(visit.model_copy(update={"teams": tuple(teams)}))
     result.visits.sort(key=lambda v: (v.date, v.object_id))
     return result
 
 
-def _eligible(inspector: Inspector, items: list[str], visit: Visit, ctx: PlanContext,
-              previous: Mapping[str, frozenset[str]], load: Mapping[tuple[str, date], int],
-              max_per_day: int | None) -> bool:
-    return (all(is_qualified(inspector, item, ctx) for item in items)
-            and (not inspector.regions or ctx.new_city(visit.region) in inspector.regions)
-            and inspector.id not in previous.get(visit.object_id, frozenset())
-            and (max_per_day is None or load.get((inspector.id, visit.date), 0) < max_per_day))
+def _team(
+    visit: Visit,
+    dept: str,
+    pool: Sequence[Inspector],
+    index: _Pools,
+    before: frozenset[str],
+    load: dict[tuple[str, date], int],
+    seed: int,
+    team_size: int,
+    max_per_day: int | None,
+    result: Staffing,
+) -> Team:
+    items = frozenset(c.item for c in visit.checks if c.department == dept and not c.assisting)
+    eligible = [
+        i.id
+        for i in pool
+        if items <= index.qualified[i.id]
+        and i.id not in before
+        and (max_per_day is None or load[(i.id, visit.date)] < max_per_day)
+    ]
+    drawn = tuple(sorted(draw(seed, f"team|{visit.id}|{dept}", eligible, team_size)))
+    if len(drawn) < team_size:
+        result.violations.append(
+            Violation(
+                "XP304",
+                f"department '{dept}' has {len(eligible)} eligible inspector(s) "
+                f"for {', '.join(sorted(items)) or 'assisting'}, needs {team_size}",
+                visit=visit.id,
+                object_id=visit.object_id,
+            )
+        )
+    for inspector in drawn:
+        load[(inspector, visit.date)] += 1
+    return Team(department=dept, inspectors=drawn)

@@ -33,7 +33,7 @@ _REASONS: dict[Source | None, ExemptReason] = {
 
 @dataclass(frozen=True)
 class Trigger:
-    """A triggered check: one object, one day, one item, the departments that go, the clues behind it."""
+    """A triggered check: one object, one day, one item, the departments that go (lead first), the clues behind it."""
 
     object_id: str
     day: date
@@ -47,8 +47,7 @@ def calls_for_inspection(decision: Decision, clue: Clue, warned: frozenset[str])
     """Whether a routed clue calls for an on-site check."""
     if decision.status is not Status.routed or decision.item is None or decision.lead is None:
         return False
-    return (clue.id in warned or bool(INSPECTION_FLAGS.intersection(decision.flags))
-            or clue.attrs.get("inspect") is True)
+    return clue.id in warned or bool(INSPECTION_FLAGS.intersection(decision.flags)) or clue.attrs.get("inspect") is True
 
 
 def exempt_reason(clue: Clue, warned: frozenset[str]) -> ExemptReason:
@@ -62,8 +61,9 @@ def exempt_reason(clue: Clue, warned: frozenset[str]) -> ExemptReason:
     return _REASONS.get(clue.source, "complaint")
 
 
-def find_object(clue: Clue, by_code: Mapping[str, str], by_name: Mapping[str, str],
-                known: Mapping[str, InspectionObject]) -> str | None:
+def find_object(
+    clue: Clue, by_code: Mapping[str, str], by_name: Mapping[str, str], known: Mapping[str, InspectionObject]
+) -> str | None:
     """The catalogue object a clue is about: by ``attrs.object_id``, credit code, then exact name."""
     wanted = clue.attrs.get("object_id")
     if isinstance(wanted, str) and wanted in known:
@@ -76,9 +76,13 @@ def find_object(clue: Clue, by_code: Mapping[str, str], by_name: Mapping[str, st
     return None
 
 
-def triggers(groups: Sequence[Sequence[tuple[Decision, Clue]]], objects: Sequence[InspectionObject],
-             calendar: DayCalendar, staffed: Iterable[str],
-             warnings: Iterable[RiskWarning] = ()) -> tuple[list[Trigger], list[tuple[str, str]]]:
+def triggers(
+    groups: Sequence[Sequence[tuple[Decision, Clue]]],
+    objects: Sequence[InspectionObject],
+    calendar: DayCalendar,
+    staffed: Iterable[str],
+    warnings: Iterable[RiskWarning] = (),
+) -> tuple[list[Trigger], list[tuple[str, str]]]:
     """One check per group of duplicate clues that calls for inspection; and (clue id, why) for those left out."""
     warned = frozenset(cid for w in warnings for cid in w.clue_ids)
     known = {o.id: o for o in objects}
@@ -99,10 +103,13 @@ def triggers(groups: Sequence[Sequence[tuple[Decision, Clue]]], objects: Sequenc
     return found, left
 
 
-def _trigger(calling: list[tuple[Decision, Clue]], calendar: DayCalendar, pools: frozenset[str],
-             warned: frozenset[str],
-             index: tuple[Mapping[str, str], Mapping[str, str], Mapping[str, InspectionObject]]) -> tuple[
-                 Trigger | None, str]:
+def _trigger(
+    calling: list[tuple[Decision, Clue]],
+    calendar: DayCalendar,
+    pools: frozenset[str],
+    warned: frozenset[str],
+    index: tuple[Mapping[str, str], Mapping[str, str], Mapping[str, InspectionObject]],
+) -> tuple[Trigger | None, str]:
     first_decision, first = min(calling, key=lambda pair: (_arrived(pair[1]) or date.min, pair[1].id))
     object_id = next((o for _, c in calling if (o := find_object(c, *index)) is not None), None)
     if object_id is None:
@@ -116,7 +123,7 @@ def _trigger(calling: list[tuple[Decision, Clue]], calendar: DayCalendar, pools:
     lead = first_decision.lead.id if first_decision.lead else ""
     if lead not in pools:
         return None, f"lead department '{lead}' has no inspectors in the pool"
-    departments = tuple(sorted({lead, *(a.id for d, _ in calling for a in d.assisting)} & pools))
+    departments = (lead, *sorted({a.id for d, _ in calling for a in d.assisting} & pools - {lead}))
     if any(c.id in warned for _, c in calling):
         reason: ExemptReason = "risk_warning"
     else:

@@ -4,6 +4,7 @@ Tables and explanation trees are rich renderables (print them with ``rich.print`
 ``rich.console.Console``); records are JSON Lines and CSV rows.
 """
 
+from xxrules.render.expectations import domain_table, expectation_report, failure_block, summary_line
 from xxrules.render.records import CSV_COLUMNS, decision_json, decision_row, write_csv, write_jsonl
 from xxrules.render.tables import decision_table, explain_tree, labeller, transfer_table
 
@@ -12,8 +13,12 @@ __all__ = [
     "decision_json",
     "decision_row",
     "decision_table",
+    "domain_table",
+    "expectation_report",
     "explain_tree",
+    "failure_block",
     "labeller",
+    "summary_line",
     "transfer_table",
     "write_csv",
     "write_jsonl",

@@ -3,7 +3,7 @@
 Ranking: higher priority first, then higher specificity (field tests held,
 distinct keywords, keyword characters), then rule id, so the order never depends
 on file order. The top rules (same priority and specificity) either agree on the
-lead (``routed``) or not: then the dispute ladder (``_ladder``) tries the item
+lead (``routed``) or not: then the dispute ladder (``xxrules.jurisdiction.disputes``) tries the item
 list, field ownership and closeness on the jurisdiction graph. Settled: ``routed``
 with the ladder's lead, the other contenders assisting, and the ``resolution``
 recorded. Not settled: ``disputed``, every candidate listed and acting

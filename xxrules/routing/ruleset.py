@@ -23,7 +23,7 @@ import networkx as nx
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from xxrules.common.jsonlines import read_jsonl
+from xxrules.common.jsonlines import DEFAULT_LIMITS, Limits, read_jsonl, writable
 from xxrules.common.names import DepartmentNames, Directory
 from xxrules.criminal.triggers import Triggers
 from xxrules.engines.durable.router import DurableRouter
@@ -55,7 +55,7 @@ from xxrules.rulefiles.yaml import Document
 __all__ = ["RuleSet", "load_ruleset"]
 
 ClueInput = Clue | Mapping[str, Any]
-ENGINES = ("default", "durable")  # see README "Two engines"
+ENGINES = ("default", "durable")  # see docs/engines.md
 
 
 def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleSet:
@@ -131,7 +131,9 @@ class RuleSet:
         self._department_names = DepartmentNames(self.directory, self._ladder.departments)
         police = self._ladder.departments.get(policy.police)
         self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
-        matcher = Matcher([c.rule for c in self._compiled], self.directory, self._triggers.conditions())
+        matcher = Matcher(
+            [c.rule for c in self._compiled], self.directory, self._triggers.conditions(), spec.jurisdiction.words
+        )
         context = Context(self.directory, ref, office, self.items.values(), self._ladder)
         self._pipeline = Pipeline(matcher, tuple(self._compiled), context, self._triggers)
         self._durable: DurableRouter | None = None  # built on first use; never pickled
@@ -149,7 +151,7 @@ class RuleSet:
 
     @property
     def graph(self) -> Graph:
-        """The jurisdiction graph (frozen; :func:`xxrules.graph.jurisdiction_graph` gives an editable copy)."""
+        """The jurisdiction graph (frozen; :func:`xxrules.jurisdiction_graph` gives an editable copy)."""
         return self._graph
 
     def settle(self, departments: Iterable[str], decision: Decision | None = None) -> Resolution:
@@ -206,7 +208,7 @@ class RuleSet:
 
     @property
     def fingerprint(self) -> str:
-        """Hash of the normalised content: equal for equal rules, whatever the files' order."""
+        """Hash of the normalized content: equal for equal rules, whatever the files' order."""
         if not hasattr(self, "_fingerprint"):
             canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
             self._fingerprint = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -266,7 +268,7 @@ class RuleSet:
         A dict that is not a valid clue gives an ``invalid`` decision carrying the error;
         routing itself never raises for any text. ``engine="durable"`` decides which rules
         hold with durable_rules instead: the same decision, without the failed rules in
-        the explanation's ``lost`` (README "Two engines").
+        the explanation's ``lost`` (docs/engines.md).
         """
         return self._route_one(clue, engine=_engine(engine))
 
@@ -291,16 +293,20 @@ class RuleSet:
         engine = _engine(engine)  # checked now, not at the first clue
         return (self._route_one(clue, engine=engine) for clue in clues)
 
-    def route_lines(self, lines: Iterable[str], engine: str = "default") -> Iterator[Decision]:
-        """Route JSON Lines (a file, ``sys.stdin``, a list of strings) lazily, in order.
+    def route_lines(
+        self, lines: Iterable[bytes | str], engine: str = "default", limits: Limits = DEFAULT_LIMITS
+    ) -> Iterator[Decision]:
+        """Route JSON Lines lazily, in order: a binary file or ``sys.stdin.buffer`` (only ``\\n`` ends a
+        line), or strings (each one line).
 
-        Blank lines are skipped; a line that is not a valid clue yields an ``invalid``
-        decision whose error names the line number, and the stream goes on.
+        Blank lines are skipped; a line that is not a valid clue (not UTF-8, nested or numbered
+        beyond ``limits``, a repeated key, a text longer than ``limits.text`` …) yields an
+        ``invalid`` decision whose error names the line number and the reason, and the stream goes on.
         """
-        return self._route_lines(lines, _engine(engine))
+        return self._route_lines(lines, _engine(engine), limits)
 
-    def _route_lines(self, lines: Iterable[str], engine: str) -> Iterator[Decision]:
-        for number, value in read_jsonl(lines):
+    def _route_lines(self, lines: Iterable[bytes | str], engine: str, limits: Limits) -> Iterator[Decision]:
+        for number, value in read_jsonl(lines, limits):
             if isinstance(value, ClueError):
                 yield self.invalid(f"line-{number}", value)
             else:
@@ -328,7 +334,7 @@ class RuleSet:
             clue_id = raw.get("id")
             fallback = f"line-{line}" if line else ""
             error = ClueError.from_validation(exc, line)
-            return self.invalid(str(clue_id) if clue_id not in (None, "") else fallback, error)
+            return self.invalid(writable(str(clue_id)) if clue_id not in (None, "") else fallback, error)
 
 
 def _decision_items(decision: Decision | None) -> Iterator[tuple[str | None, float]]:

@@ -1,6 +1,6 @@
 """Checking warning indicators (the ``warnings`` section) and resolving their names.
 
-Called by ``_check.resolve`` after items and rules, with the same checker, so an
+Called by ``xxrules.rulefiles.check.resolve`` after items and rules, with the same checker, so an
 indicator's mistakes are reported like a rule's: file, line, column, id, field.
 ``when`` goes through the routing condition checks; items, domains and pushed-to
 departments must exist; a window must parse; a threshold must be reachable.

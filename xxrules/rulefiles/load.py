@@ -3,10 +3,10 @@
 The steps are separate so other formats (spreadsheets) can feed the same checks:
 
 1. :func:`find_rule_files` lists the YAML files under a folder (or takes one file);
-2. :func:`read_yaml` turns each into plain data with positions (``_yaml``);
+2. :func:`read_yaml` turns each into plain data with positions (:mod:`xxrules.rulefiles.yaml`);
 3. :func:`merge_documents` validates every entry of every section with the
    pydantic models, collecting every problem with its file and line;
-4. ``_check.resolve`` checks references and meaning, and resolves names to ids.
+4. ``xxrules.rulefiles.check.resolve`` checks references and meaning, and resolves names to ids.
 
 File order never matters: sections are merged and sorted by id.
 """
@@ -28,17 +28,19 @@ from xxrules.models import (
     Department,
     Indicator,
     Jurisdiction,
+    QuietDays,
     Region,
     Role,
     Rule,
     RuleFile,
+    SamplingRule,
     SourcePosition,
     SupervisionField,
     SupervisionItem,
 )
 from xxrules.rulefiles.yaml import Document, Loc, read_yaml_text
 
-__all__ = ["Loaded", "find_rule_files", "load_documents", "merge_documents", "shipped_rules"]
+__all__ = ["MAX_FILE_BYTES", "Loaded", "find_rule_files", "load_documents", "merge_documents", "shipped_rules"]
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "roles": Role,
@@ -49,8 +51,14 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "rules": Rule,
     "criminal_triggers": CriminalTrigger,
     "warnings": Indicator,
+    "sampling": SamplingRule,
+    "quiet_days": QuietDays,
 }
 _SUFFIXES = (".yaml", ".yml")
+
+#: Bytes one rule file may hold (the largest shipped file holds 70 KB; past about 1 MB a file holds more
+#: values than :data:`~xxrules.rulefiles.yaml.MAX_VALUES` anyway, and parsing it would take a minute per 10 MB).
+MAX_FILE_BYTES = 2_000_000
 
 
 @dataclass
@@ -94,13 +102,31 @@ def find_rule_files(root: Traversable) -> list[tuple[str, Traversable]]:
     return found
 
 
-def _walk(folder: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:
+def _walk(folder: Traversable, prefix: str, seen: frozenset[Path] = frozenset()) -> Iterator[tuple[str, Traversable]]:
+    """The YAML files under ``folder``. A folder link is followed only to a folder not yet on the way
+    down: a link to the folder itself or to one above it adds no rule file and would never end.
+    A ``tests`` folder holds expectation cases (``xxrules test``), not rules: it is skipped."""
+    seen = seen | _real(folder)
     for entry in folder.iterdir():
         name = f"{prefix}/{entry.name}"
-        if entry.is_dir() and not entry.name.startswith((".", "_")):
-            yield from _walk(entry, name)
+        if entry.is_dir() and not entry.name.startswith((".", "_")) and entry.name != "tests":
+            if not _real(entry) & seen and not _encloses(entry, seen):
+                yield from _walk(entry, name, seen)
         elif entry.is_file() and entry.name.endswith(_SUFFIXES):
             yield name, entry
+
+
+def _real(folder: Traversable) -> frozenset[Path]:
+    """The folder's real path (links resolved), for folders on disk."""
+    return frozenset({folder.resolve()}) if isinstance(folder, Path) else frozenset()
+
+
+def _encloses(folder: Traversable, seen: frozenset[Path]) -> bool:
+    """Whether ``folder`` (once its links are resolved) holds a folder already on the way down."""
+    if not isinstance(folder, Path):
+        return False
+    real = folder.resolve()
+    return any(real in path.parents for path in seen)
 
 
 def _display(path: Traversable) -> str:
@@ -118,8 +144,7 @@ def load_documents(root: Traversable) -> list[Document]:
     issues: list[RuleIssue] = []
     for name, file in find_rule_files(root):
         try:
-            text = file.read_text(encoding="utf-8-sig")
-            documents.append(read_yaml_text(text, name))
+            documents.append(read_yaml_text(_read_text(file, name), name))
         except RuleSetError as exc:
             issues.extend(exc.issues)
         except (OSError, UnicodeDecodeError) as exc:
@@ -127,6 +152,17 @@ def load_documents(root: Traversable) -> list[Document]:
     if issues:
         raise RuleSetError(issues)
     return documents
+
+
+def _read_text(file: Traversable, name: str) -> str:
+    """The text of a rule file, refused unread (XR119) when it is larger than :data:`MAX_FILE_BYTES`."""
+    with file.open("rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = f"{file.stat().st_size:,} bytes" if isinstance(file, Path) else "larger"
+        message = f"rule file is {size}, more than the cap of {MAX_FILE_BYTES:,} bytes: split it into smaller files"
+        raise RuleSetError([RuleIssue("XR119", message, file=name, line=1, column=1)])
+    return data.decode("utf-8-sig")
 
 
 def merge_documents(documents: list[Document]) -> Loaded:

@@ -65,16 +65,12 @@ class _Builder:
         self.constructor = yaml.constructor
         self.positions: dict[Loc, tuple[int, int]] = {}
         self._open: set[int] = set()
+        self._built: set[int] = set()
         self._budget = MAX_VALUES
+        self._copies = 0  # values built again because an alias names them
 
     def build(self, node: Node, loc: Loc) -> Any:
-        self._budget -= 1
-        if self._budget < 0:  # aliases expand into copies: a nested chain can grow exponentially
-            raise self._fail(
-                "XR100",
-                f"more than {MAX_VALUES:,} values once aliases are expanded: write the rules without nested aliases",
-                node,
-            )
+        self._count(node)
         self.positions.setdefault(loc, _mark(node))
         if id(node) in self._open:
             raise self._fail("XR100", "recursive alias", node)
@@ -83,6 +79,23 @@ class _Builder:
             return self._build(node, loc)
         finally:
             self._open.discard(id(node))
+
+    def _count(self, node: Node) -> None:
+        """Spend one value of the budget; aliases expand into copies, so a nested chain can grow exponentially."""
+        self._budget -= 1
+        if id(node) in self._built:
+            self._copies += 1
+        self._built.add(id(node))
+        if self._budget >= 0:
+            return
+        if self._copies:
+            message = (
+                f"more than {MAX_VALUES:,} values once aliases are expanded ({self._copies:,} of them "
+                "copies made by aliases): write the rules without nested aliases"
+            )
+        else:
+            message = f"more than {MAX_VALUES:,} values written in one file (no aliases): split it into smaller files"
+        raise self._fail("XR100", message, node)
 
     def _build(self, node: Node, loc: Loc) -> Any:
         tag = _tag(node)

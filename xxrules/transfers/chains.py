@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from xxrules.common.chinatime import local_time
-from xxrules.common.jsonlines import read_jsonl
+from xxrules.common.jsonlines import DEFAULT_LIMITS, Limits, read_jsonl, writable
 from xxrules.common.names import DepartmentNames
 from xxrules.common.workdays import (
     add_working_days,
@@ -203,9 +203,14 @@ def check_transfers(ruleset: RuleSet, clue: TransferredClue | Mapping[str, Any])
     return _check(ruleset, parsed)
 
 
-def check_transfer_lines(ruleset: RuleSet, lines: Iterable[str]) -> Iterator[TransferReport]:
-    """Check JSON Lines of referred clues lazily, in order; a bad line gives an ``invalid`` report."""
-    for number, value in read_jsonl(lines):
+def check_transfer_lines(
+    ruleset: RuleSet, lines: Iterable[bytes | str], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[TransferReport]:
+    """Check JSON Lines of referred clues lazily, in order; a bad line gives an ``invalid`` report.
+
+    ``lines`` are read as :meth:`RuleSet.route_lines <xxrules.RuleSet.route_lines>` reads them, within ``limits``.
+    """
+    for number, value in read_jsonl(lines, limits):
         parsed = value if isinstance(value, ClueError) else read_transferred_clue(ruleset, value, number)
         if isinstance(parsed, ClueError):
             yield _invalid(_clue_id(value, number), parsed)
@@ -215,7 +220,7 @@ def check_transfer_lines(ruleset: RuleSet, lines: Iterable[str]) -> Iterator[Tra
 
 def _clue_id(raw: object, line: int | None = None) -> str:
     value = raw.id if isinstance(raw, TransferredClue) else raw.get("id") if isinstance(raw, Mapping) else None
-    return str(value) if value not in (None, "") else f"line-{line}" if line else ""
+    return writable(str(value)) if value not in (None, "") else f"line-{line}" if line else ""
 
 
 def _invalid(clue_id: str, error: ClueError) -> TransferReport:

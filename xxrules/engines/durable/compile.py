@@ -3,7 +3,7 @@
 durable_rules (2.0.28) evaluates the JSON condition language of its ``m`` tests
 (``$and``, ``$or``, ``$neq``, ``$lt`` …, ``$iany`` / ``$iall`` over arrays). This
 module maps the facts the default engine computes (:class:`~xxrules._match.ClueFacts`:
-normalised text, Aho-Corasick keyword hits, regions with their parents …) onto
+normalized text, Aho-Corasick keyword hits, regions with their parents …) onto
 one flat event, and each compiled :class:`~xxrules.models.Condition` onto an
 expression over that event, so both engines judge the very same facts.
 
@@ -182,7 +182,7 @@ def split(expr: dict[str, Any], max_branches: int | None = None) -> list[dict[st
 class EventSchema:
     """Maps ClueFacts to one flat durable_rules event and Conditions to durable_rules JSON expressions.
 
-    ``conditions`` are compiled (``_match.compile_condition``); the schema gives a
+    ``conditions`` are compiled (``xxrules.matching.facts.compile_condition``); the schema gives a
     short code to every keyword, tag, region and category they name. ``facts`` passed
     to :meth:`event` must come from a matcher whose automaton holds every keyword in
     :attr:`keywords` (the rule set's own matcher does, for its rules).
@@ -198,7 +198,7 @@ class EventSchema:
 
     @property
     def keywords(self) -> frozenset[str]:
-        """The normalised keywords the expressions test."""
+        """The normalized keywords the expressions test."""
         return frozenset(self._codes["kw"])
 
     def _code(self, field: str, value: str) -> str:

@@ -1,48 +1,16 @@
 """The durable_rules routing engine: the same rules on a Rete network, to cross-check the default engine.
 
 :class:`DurableRouter` compiles a rule set's compiled rules into durable_rules
-rulesets from JSON definitions (``_durable_compile``); durable decides *which*
+rulesets from JSON definitions (``xxrules.engines.durable.compile``); durable decides *which*
 rules hold for a clue. The decision is then built by the shared code: the
 default evaluator supplies the traces and specificity of the rules durable
-fired (and must agree that they hold), and ``_decide.decide`` ranks them.
+fired (and must agree that they hold), and ``xxrules.routing.decide.decide`` ranks them.
 
-How each durable_rules 2.0.28 defect is handled (each pinned in
-``tests/test_durable_defects.py``):
-
-* at most 511 rules per ruleset (on this build the 512th makes the first
-  assert hang): rules are sharded, :data:`SHARD_SIZE` durable rules per ruleset;
-* at most 15 ``$and`` / ``$or`` groups per expression (error 113): a larger
-  condition becomes several durable rules (``_durable_compile.split``);
-* at most 254 properties per fact (error 302): hits travel as arrays;
-* at most 64 alpha nodes pending while one fact is matched (error 303, e.g. a
-  letter naming 60 items): a shard holds at most ``BRANCH_LIMIT`` DNF branches in
-  all, which bounds the pending nodes (``_durable_compile``);
-* at most 1,024 sessions per ruleset: every clue goes into the one session
-  :data:`SESSION`, and its fact is retracted after routing;
-* not picklable, not thread-safe: a router holds only JSON definitions; each
-  thread builds its own host lazily (``threading.local``) and reuses it. Hosts are
-  built without durable's two background dispatch threads: routing is synchronous,
-  and those threads would run actions off the routing thread;
-* mutates the definitions it loads: it gets a deep copy;
-* global state by ruleset name, and at most 131,071 live rulesets per process:
-  every host gets process-unique names, and its rulesets are deleted when the
-  host is garbage-collected;
-* a random error 102 on loading an ``$iany`` whose element test ends in ``$or``
-  (durable reads a value it never initialised): the compiler never emits one
-  (``_durable_compile``);
-* ``matches`` misses alternatives (#89): keywords arrive as precomputed hits;
-* ``post_batch`` returns before the actions of other sessions have run (STYLE.md
-  recorded lost actions above 250 events): nothing is batched, one fact per clue
-  and shard;
-* an event is consumed by the first rule that fires: clues are asserted as facts,
-  which every matching rule sees;
-* OR-ed conditions fire once per branch: fired rule ids are deduplicated;
-* a catch-all condition loops for ever (#288): every expression requires the
-  clue marker, which the re-asserted session state never carries;
-* a fact that matches nothing raises ``MessageNotHandledException``: that means
-  "no rule of this shard fired";
-* ``from durable.lang import *`` shadows ``any`` and ``all``: only ``durable.engine``
-  is imported, by name.
+durable_rules 2.0.28 has hard limits and silent defects (511 rules per ruleset,
+64 pending alpha nodes, one host per thread, a random error 102 …). The table of
+each one and how this module handles it lives once, in the docs ("The two engines",
+docs/engines.md); each is pinned by a test named after it in
+``tests/test_durable_defects.py``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,98 @@
+"""Word boundaries: a keyword hit that cuts two words apart, or crosses punctuation, is not a hit.
+
+Each example below matched before word boundaries existed (the issue's kinds of miss 1).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import xxrules
+from xxrules.common.text import normalize, normalize_with_breaks
+from xxrules.matching.words import WordBoundaries
+
+from .strategies import ANY_TEXT
+
+
+def cuts(text: str, keyword: str, boundaries: WordBoundaries | None = None) -> list[str]:
+    normalized, breaks = normalize_with_breaks(text)
+    start = normalized.index(keyword)
+    found = (boundaries or WordBoundaries()).cuts(normalized, {keyword: [(start, start + len(keyword))]}, breaks)
+    return [cut.reason for cut in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "reason"),
+    [
+        ("配件一直缺货，车修不好", "货车", "punctuation stood inside it"),
+        ("打翻了酱油罐子", "油罐", "it cuts 酱油|罐子"),
+        ("单位要扩充值班人员", "充值", "it cuts 扩充|值班"),
+        ("早上发车间隔太长", "车间", "it cuts 发车|间隔"),
+        ("采石场飞石砸坏村民房子", "民房", "it cuts 村民|房子"),
+    ],
+)
+def test_a_hit_across_two_words_or_punctuation_is_dropped(text, keyword, reason):
+    assert cuts(text, keyword) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("小区门口饭店的液化气罐漏气", "液化气"),  # inside a longer word: still the same thing
+        ("小区门口饭店的液化气罐漏气", "液化气罐"),
+        ("路上油罐车翻了", "油罐"),
+        ("大货车超载", "货车"),
+        ("微信充值了两百", "充值"),
+        ("健身房办了卡老板跑路了", "跑路"),
+        ("燃 气 味很重", "燃气"),  # a typed space is no break
+    ],
+)
+def test_a_hit_that_is_a_word_or_inside_one_stands(text, keyword):
+    assert cuts(text, keyword) == []
+
+
+def test_a_rule_set_can_keep_a_keyword_whole_or_stop_a_word_cutting():
+    assert cuts("单位要扩充值班人员", "充值", WordBoundaries(allow=["充值"])) == []
+    assert cuts("单位要扩充值班人员", "充值", WordBoundaries(block=["值班"])) == []
+
+
+def test_routing_explains_a_dropped_hit_and_does_not_use_it():
+    rules = xxrules.RuleSet.from_dict(
+        {
+            "jurisdiction": {"id": "t", "name": "测试", "version": "1", "task_force_office": "office"},
+            "departments": [
+                {"id": "office", "name": "办公室", "kind": "coordination"},
+                {"id": "commerce", "name": "商务局", "kind": "industry"},
+            ],
+            "rules": [{"id": "topup", "when": {"keywords": {"any": ["充值"]}}, "then": {"lead": "commerce"}}],
+        }
+    )
+    decision = rules.route({"id": "c", "text": "单位要扩充值班人员"})
+    assert decision.status.value == "unmatched"
+    assert "keyword 充值@4-6 dropped: it cuts 扩充|值班" in decision.explanation.notes
+    assert rules.route({"id": "c", "text": "给会员卡充值了两千"}).lead.id == "commerce"
+
+
+def test_rule_files_carry_the_word_policy(shipped):
+    data = shipped.to_dict()
+    data["jurisdiction"]["words"] = {"allow": ["充值"], "block": ["酱油"]}
+    spec = xxrules.RuleSet.from_dict(data).spec
+    assert spec.jurisdiction.words.allow == ("充值",) and spec.jurisdiction.words.block == ("酱油",)
+
+
+@given(ANY_TEXT)
+def test_normalize_with_breaks_gives_the_normalized_text_and_breaks_between_characters(text):
+    normalized, breaks = normalize_with_breaks(text)
+    assert normalized == normalize(text)
+    assert all(0 < position < len(normalized) for position in breaks)
+
+
+@given(parts=st.lists(st.sampled_from(["燃气", "油烟", "，", "。", "充值", "值班", "扩", "罐子", "酱油"]), max_size=12))
+def test_no_hit_crosses_punctuation(shipped, parts):
+    text = "".join(parts)
+    normalized, breaks = normalize_with_breaks(text)
+    facts = shipped._pipeline.matcher.facts(xxrules.Clue(id="c", text=text))
+    for spans in facts.hits.values():
+        assert not any(start < position < end for start, end in spans for position in breaks)

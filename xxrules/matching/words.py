@@ -1,0 +1,117 @@
+"""Word boundaries: a keyword found inside two other words is not a hit (扩充|值班 holds no 充值).
+
+Chinese has no spaces, so an Aho-Corasick hit is only a substring. A hit stands
+unless it crosses a break (punctuation stood there: 缺货，车 holds no 货车), or it
+cuts two words of jieba's dictionary (shipped in its wheel) apart: one word
+across its start and another across its end (扩充|值班, 酱油|罐子). A hit with a
+word across one end only stands (对外|卖 may still be 外卖, and 液化气 inside
+液化气罐 is still 液化气): a dispatcher reads it so, and the evidence weights
+decide. Rule sets can keep a keyword whole whatever the dictionary says
+(``allow``) and stop a dictionary word from cutting keywords (``block``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = ["MAX_WORD", "MIN_FREQUENCY", "Cut", "WordBoundaries", "jieba_words"]
+
+#: Longest dictionary word considered around a hit (longer words are rare and never decide a boundary).
+MAX_WORD = 4
+#: A dictionary word this rare (jieba counts) never cuts a keyword: rare entries are often fragments.
+MIN_FREQUENCY = 20
+
+_load_lock = threading.Lock()
+
+
+#: A dictionary line whose word is 2 to MAX_WORD characters long and counted at least MIN_FREQUENCY (20) times.
+_ENTRY = re.compile(r"^([^ \n]{2,4}) ([0-9]{3,}|[2-9][0-9]) ", re.MULTILINE)
+
+
+@cache
+def _jieba_words() -> frozenset[str]:
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    return frozenset(word for word, _ in _ENTRY.findall(text))
+
+
+@cache
+def _joins(words: frozenset[str]) -> frozenset[str]:
+    """Every pair of adjacent characters inside some word: a word can only cross a gap whose pair is here."""
+    return frozenset(word[i : i + 2] for word in words for i in range(len(word) - 1))
+
+
+def jieba_words() -> frozenset[str]:
+    """The words of the dictionary jieba ships in its wheel that may cut a keyword.
+
+    Two to :data:`MAX_WORD` characters long and seen at least :data:`MIN_FREQUENCY` times;
+    read once per process, when the first rule set is built.
+    """
+    with _load_lock:
+        return _jieba_words()
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A keyword hit dropped because it is not a word of the text there."""
+
+    keyword: str
+    start: int
+    end: int
+    reason: str
+
+    def note(self) -> str:
+        return f"keyword {self.keyword}@{self.start}-{self.end} dropped: {self.reason}"
+
+
+class WordBoundaries:
+    """Decides whether a keyword hit is a word of the text, for one rule set's keywords."""
+
+    def __init__(self, allow: Iterable[str] = (), block: Iterable[str] = ()) -> None:
+        blocked = frozenset(block)
+        self._words = jieba_words() - blocked if blocked else jieba_words()
+        self._whole = frozenset(allow)
+        self._joins = _joins(self._words)
+
+    def cuts(self, text: str, hits: Mapping[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
+        """The hits of ``hits`` (keyword → spans) that are not words of ``text``."""
+        found = []
+        for keyword, spans in hits.items():
+            if keyword in self._whole or len(keyword) < 2:
+                continue
+            for start, end in spans:
+                reason = self._reason(text, start, end, breaks)
+                if reason:
+                    found.append(Cut(keyword, start, end, reason))
+        return found
+
+    def _reason(self, text: str, start: int, end: int, breaks: frozenset[int]) -> str:
+        if breaks and any(start < position < end for position in breaks):
+            return "punctuation stood inside it"
+        if start == 0 or end == len(text):
+            return ""
+        if text[start - 1 : start + 1] not in self._joins or text[end - 1 : end + 1] not in self._joins:
+            return ""  # no dictionary word joins the characters on either side of an end
+        for left, left_end in self._words_across_start(text, start, end):
+            for right_start, right in self._words_across_end(text, max(start, left_end - 1), end):
+                if left_end <= right_start:
+                    return f"it cuts {text[left:left_end]}|{text[right_start:right]}"
+        return ""
+
+    def _words_across_start(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """Dictionary words that begin before the hit and end inside it."""
+        for left in range(max(0, start - MAX_WORD + 1), start):
+            for right in range(start + 1, min(end, left + MAX_WORD + 1)):
+                if text[left:right] in self._words:
+                    yield left, right
+
+    def _words_across_end(self, text: str, after: int, end: int) -> Iterator[tuple[int, int]]:
+        """Dictionary words that begin inside the hit (at ``after`` or later) and end after it."""
+        for left in range(max(after, end - MAX_WORD + 1), end):
+            for right in range(end + 1, min(len(text), left + MAX_WORD) + 1):
+                if text[left:right] in self._words:
+                    yield left, right
