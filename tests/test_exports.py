@@ -13,6 +13,7 @@ from xxrules import _deprecated
 
 PUBLIC_PACKAGES = [
     "xxrules.drawing",
+    "xxrules.expectations",
     "xxrules.jurisdiction",
     "xxrules.monitor",
     "xxrules.render",

@@ -92,7 +92,7 @@ def test_normalize_with_breaks_gives_the_normalized_text_and_breaks_between_char
 @given(parts=st.lists(st.sampled_from(["燃气", "油烟", "，", "。", "充值", "值班", "扩", "罐子", "酱油"]), max_size=12))
 def test_no_hit_crosses_punctuation(shipped, parts):
     text = "".join(parts)
-    normalized, breaks = normalize_with_breaks(text)
+    _, breaks = normalize_with_breaks(text)
     facts = shipped._pipeline.matcher.facts(xxrules.Clue(id="c", text=text))
     for spans in facts.hits.values():
         assert not any(start < position < end for start, end in spans for position in breaks)

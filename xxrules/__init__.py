@@ -30,6 +30,7 @@ from xxrules.errors import (
     RuleSetError,
     XxrulesError,
 )
+from xxrules.expectations import Case, CaseError, Expectation, TestReport, load_cases, run_cases
 from xxrules.jurisdiction.graph import jurisdiction_graph
 from xxrules.models import (
     AssistingRef,
@@ -102,8 +103,10 @@ _deprecated.install()
 
 __all__ = [
     "AssistingRef",
+    "Case",
     "CaseClosure",
     "CaseClosureError",
+    "CaseError",
     "Clue",
     "ClueError",
     "Condition",
@@ -117,6 +120,7 @@ __all__ = [
     "DepartmentRef",
     "DuplicateGroup",
     "EngineError",
+    "Expectation",
     "Explanation",
     "ExportError",
     "Finding",
@@ -157,6 +161,7 @@ __all__ = [
     "SupervisedObject",
     "SupervisionField",
     "SupervisionItem",
+    "TestReport",
     "Transfer",
     "TransferReport",
     "TransferredClue",
@@ -172,10 +177,12 @@ __all__ = [
     "close_case",
     "group_duplicates",
     "jurisdiction_graph",
+    "load_cases",
     "load_ruleset",
     "normalize",
     "plan_inspections",
     "record_ruling",
+    "run_cases",
     "working_days_between",
     "write_graph",
     "write_ruling",

@@ -7,6 +7,7 @@ loaded or the command was used wrongly. Errors are printed without tracebacks.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from xxrules.models import (
     WarningLevel,
 )
 from xxrules.monitor.monitor import Monitor
-from xxrules.render.records import write_csv, write_jsonl
+from xxrules.render.records import streams, write_csv, write_jsonl
 from xxrules.render.tables import decision_table, explain_tree, labeller, transfer_table
 from xxrules.routing.ruleset import RuleSet, load_ruleset
 from xxrules.transfers.chains import check_transfer_lines
@@ -95,6 +96,17 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+#: Width of standard output when it is neither a terminal nor told by COLUMNS: wide enough for any row,
+#: so a table piped to a file or a pager is as wide as its content and nothing wraps mid-word.
+CONTENT_WIDTH = 10_000
+
+
+def _stdout() -> Console:
+    """Standard output: the terminal's width (or COLUMNS when set); piped, as wide as the content."""
+    sized = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
+    return Console(highlight=False, width=None if sized else CONTENT_WIDTH)
+
+
 def _load(rules: Path | None) -> RuleSet:
     try:
         return load_ruleset(rules)
@@ -144,7 +156,7 @@ def route(
     elif fmt is RouteFormat.csv:
         write_csv(decisions, sys.stdout)
     else:
-        Console(highlight=False).print(decision_table(list(decisions)))
+        _stdout().print(decision_table(list(decisions)))
     _summary(counts, ruleset, engine)
     raise typer.Exit(1 if counts[Status.invalid.value] else 0)
 
@@ -215,7 +227,7 @@ def explain(
         tree = explain_tree(decision, labeller(ruleset))
         if engine is not Engine.default:
             tree.add(f"engine: {engine.value} (rules that failed are not listed)")
-        Console(highlight=False).print(tree)
+        _stdout().print(tree)
     raise typer.Exit(1 if decision.status is Status.invalid else 0)
 
 
@@ -258,14 +270,15 @@ def transfers(
     ruleset = _load(rules)
     counts: Counter[str] = Counter()
     reports = []
+    flush = streams(sys.stdout)
     for report in check_transfer_lines(ruleset, _open_input(file), Limits(text=max_text)):
         counts[report.verdict.value] += 1
         if fmt is TransfersFormat.jsonl:
-            print(json.dumps(report.summary(), ensure_ascii=False, separators=(",", ":")))
+            print(json.dumps(report.summary(), ensure_ascii=False, separators=(",", ":")), flush=flush)
         else:
             reports.append(report)
     if fmt is TransfersFormat.table:
-        Console(highlight=False).print(transfer_table(reports))
+        _stdout().print(transfer_table(reports))
     parts = " · ".join(f"{verdict.value} {counts[verdict.value]}" for verdict in Verdict)
     err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint})")
     raise typer.Exit(1 if counts[Verdict.invalid.value] else 0)

@@ -114,6 +114,7 @@ class Case(BaseModel):
     """One expectation case: a clue, what routing should decide, and free notes (``meta``).
 
     ``source`` is where the case was written (file and line), so reports and errors can point at it.
+    The case id defaults to the clue's id, then to the file name and line (``cases.yaml:12``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -135,10 +136,16 @@ class Case(BaseModel):
                 raise ValueError("unknown field 'source' (the loader records where a case was written)")
             data = {**data, "source": info.context["source"]}
         clue = data.get("clue")
-        case_id = data.get("id") or (clue.get("id") if isinstance(clue, dict) else None)
+        case_id = data.get("id") or (clue.get("id") if isinstance(clue, dict) else None) or _place(data)
         if case_id is None or not isinstance(clue, dict):
             return data
         return {**data, "id": case_id, "clue": {"id": case_id, **clue}}
+
+
+def _place(data: dict[str, Any]) -> str | None:
+    """``file.yaml:12``, the id of a case written without one (None when it was not read from a file)."""
+    source = data.get("source")
+    return f"{source.file.rsplit('/', 1)[-1]}:{source.line}" if isinstance(source, SourcePosition) else None
 
 
 # ----------------------------------------------------------------------- loading

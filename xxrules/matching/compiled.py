@@ -1,11 +1,13 @@
 """Compiled rules and the rules that fired: what evaluation hands to deciding and to the durable engine.
 
-Ranking is by priority, then specificity (field tests held, distinct keywords,
-keyword characters), then rule id, so the order never depends on file order.
+Ranking is by priority, then field tests held, then weighted keyword evidence (each
+distinct keyword weighs 1 unless the word policy makes it strong or weak), then keyword
+characters, then rule id, so the order never depends on file order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from xxrules.matching.evaluate import ConditionResult
@@ -26,20 +28,27 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class Fired:
-    """A rule that held, with its outcome and its specificity (computed once)."""
+    """A rule that held, with its outcome, its specificity and its weighted evidence (computed once)."""
 
     compiled: CompiledRule
     outcome: ConditionResult
     specificity: tuple[int, int, int]
+    evidence: float
+    weak_only: bool  # only weak words fired it (no field test held): context, never grounds to route or dispute
 
     @classmethod
-    def of(cls, compiled: CompiledRule, outcome: ConditionResult) -> Fired:
-        return cls(compiled, outcome, outcome.specificity())
+    def of(cls, compiled: CompiledRule, outcome: ConditionResult, weights: Mapping[str, float]) -> Fired:
+        specificity = outcome.specificity()
+        words = outcome.keywords
+        weak = specificity[0] == 0 and bool(words) and all(weights.get(word, 1.0) < 1.0 for word in words)
+        return cls(compiled, outcome, specificity, outcome.evidence(weights), weak)
 
     @property
-    def rank(self) -> tuple[int, tuple[int, int, int]]:
-        return self.compiled.rule.priority, self.specificity
+    def rank(self) -> tuple[int, int, float, int]:
+        """Priority, field tests held, keyword evidence, keyword characters: higher ranks first."""
+        fields, _, chars = self.specificity
+        return self.compiled.rule.priority, fields, self.evidence, chars
 
-    def sort_key(self) -> tuple[int, int, int, int, str]:
-        fields, words, chars = self.specificity
-        return -self.compiled.rule.priority, -fields, -words, -chars, self.compiled.rule.id
+    def sort_key(self) -> tuple[int, int, float, int, str]:
+        priority, fields, evidence, chars = self.rank
+        return -priority, -fields, -evidence, -chars, self.compiled.rule.id

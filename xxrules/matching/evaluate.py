@@ -38,6 +38,10 @@ class ConditionResult:
         self.fields += other.fields
         self.keywords |= other.keywords
 
+    def evidence(self, weights: Mapping[str, float]) -> float:
+        """The weights of the distinct keywords that matched (each 1 unless the word policy says otherwise)."""
+        return sum(weights.get(word, 1.0) for word in self.keywords)
+
     def specificity(self) -> tuple[int, int, int]:
         return self.fields, len(self.keywords), sum(len(k) for k in self.keywords)
 
@@ -54,7 +58,7 @@ TRACED_HITS = 100
 def _keyword_hits(facts: ClueFacts, words: Iterable[str]) -> list[KeywordHit]:
     """The first :data:`TRACED_HITS` places each of ``words`` matched, as trace entries."""
     return [
-        KeywordHit.model_construct(keyword=w, start=s, end=e)
+        KeywordHit.model_construct(keyword=w, start=s, end=e, weight=facts.weights.get(w, 1.0))
         for w in words
         for s, e in facts.hits.get(w, ())[:TRACED_HITS]
     ]

@@ -14,7 +14,7 @@ A clue is matched in three steps, none of which loops over rules × keywords:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,10 +23,11 @@ import ahocorasick_rs
 from xxrules.common.chinatime import local_time
 from xxrules.common.names import Directory
 from xxrules.common.text import normalize, normalize_with_breaks
+from xxrules.matching.amounts import read_amount
 from xxrules.matching.words import Cut, WordBoundaries
 from xxrules.models import Clue, Condition, KeywordSet, Rule, TagSet, WordPolicy
 
-__all__ = ["ClueFacts", "Matcher", "anchors", "compile_condition"]
+__all__ = ["WEIGHTS", "ClueFacts", "Matcher", "anchors", "compile_condition", "keyword_weights"]
 
 Anchor = tuple[str, str]  # (kind, value): ("kw", "液化气"), ("source", "media") …
 
@@ -45,6 +46,7 @@ class ClueFacts:
     amount: float | None = None
     received_at: datetime | None = None
     notes: tuple[str, ...] = field(default=())
+    weights: Mapping[str, float] = field(default_factory=dict)  # keyword → evidence weight, when not 1
 
     def anchors(self) -> Iterable[Anchor]:
         yield from (("kw", word) for word in self.hits)
@@ -118,19 +120,31 @@ def _values(kind: str, values: Iterable[str] | None, normalized: bool = True) ->
     return frozenset((kind, normalize(str(v)) if normalized else str(v)) for v in values)
 
 
+#: Evidence weight of a keyword by its strength in the rule set's word policy.
+WEIGHTS = {"strong": 2.0, "normal": 1.0, "weak": 0.25}
+
+
+def keyword_weights(words: WordPolicy) -> dict[str, float]:
+    """Keyword → weight for the words the policy names (every other keyword weighs 1); strong wins over weak."""
+    weights = {normalize(w): WEIGHTS["weak"] for w in words.weak}
+    weights.update({normalize(w): WEIGHTS["strong"] for w in words.strong})
+    return weights
+
+
 class Matcher:
     """The automaton and anchor index of one rule set."""
 
     def __init__(
-        self, rules: list[Rule], directory: Directory, extra: Iterable[Condition] = (), words: WordPolicy | None = None
+        self, rules: list[Rule], directory: Directory, extra: Iterable[Condition] = (), policy: WordPolicy | None = None
     ) -> None:
         """``extra`` conditions (criminal triggers …) add their keywords to the automaton, not to the index.
 
-        ``words`` says which keywords always count and which dictionary words never cut one.
+        ``policy`` weighs keywords and says which always count and which dictionary words never cut one.
         """
         self.directory = directory
-        words = words or WordPolicy()
-        self.boundaries = WordBoundaries({normalize(w) for w in words.allow}, {normalize(w) for w in words.block})
+        policy = policy or WordPolicy()
+        self.boundaries = WordBoundaries({normalize(w) for w in policy.allow}, {normalize(w) for w in policy.block})
+        self.weights = keyword_weights(policy)
         self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
         conditions = [rule.when for rule in rules] + list(extra)
         words = {normalize(w) for cond in conditions for w in _keywords(cond)} | set(self.region_names)
@@ -160,6 +174,10 @@ class Matcher:
         cuts = self._cuts(text, hits, breaks)
         regions, notes = self._regions(clue, hits)
         notes[:0] = [cut.note() for cut in cuts]
+        amount = clue.amount
+        if amount is None and (reading := read_amount(clue.text)) is not None:
+            amount = reading.value
+            notes.append(f"amount read from the text: {reading.reading} (clue text {reading.start}-{reading.end})")
         obj = clue.object
         return ClueFacts(
             text=text,
@@ -169,9 +187,10 @@ class Matcher:
             tags=frozenset(normalize(t) for t in obj.tags) if obj else frozenset(),
             regions=regions,
             category=normalize(clue.category) if clue.category else None,
-            amount=clue.amount,
+            amount=amount,
             received_at=local_time(clue.received_at) if clue.received_at else None,
             notes=tuple(notes),
+            weights=self.weights,
         )
 
     def _cuts(self, text: str, hits: dict[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:

@@ -31,6 +31,7 @@ class KeywordHit(_Frozen):
     keyword: str
     start: int
     end: int
+    weight: float = 1.0  # as evidence: normal 1, strong 2, weak 0.25 (the rule set's word policy)
 
 
 class ConditionTrace(_Frozen):
@@ -50,6 +51,7 @@ class RuleTrace(_Frozen):
     lead: str
     priority: int
     specificity: tuple[int, int, int]
+    evidence: float = 0.0  # the weights of its distinct keywords (normal 1, strong 2, weak 0.25)
     source: str | None = None
     conditions: tuple[ConditionTrace, ...] = ()
 
@@ -77,6 +79,7 @@ class Candidate(_Frozen):
     rule_id: str
     priority: int
     specificity: tuple[int, int, int]
+    evidence: float = 0.0
 
 
 class Rung(StrEnum):
@@ -172,6 +175,8 @@ class Decision(_Frozen):
     error: ClueErrorInfo | None = None
     resolution: Resolution | None = None
     referral: CriminalReferral | None = None
+    margin: float | None = None  # evidence of the winning rule less the best rule naming another lead
+    review: bool = False  # a dispatcher should check it: small margin, only weak evidence, or disputed
 
     def __repr__(self) -> str:
         lead = self.lead.name if self.lead else None

@@ -68,12 +68,18 @@ class HandlingPolicy(_Frozen):
 
 
 class WordPolicy(_Frozen):
-    """How keyword hits meet word boundaries (a hit that cuts two dictionary words apart is dropped).
+    """How keywords count: their weight as evidence, and how their hits meet word boundaries.
 
-    ``allow`` lists keywords that always count where they are found, whatever words
-    they cut; ``block`` lists dictionary words that never cut a keyword.
+    Every keyword is *normal* evidence (1) unless listed here: ``strong`` words (2) name
+    the problem itself; ``weak`` words (0.25, context only: 扰民, 睡不着, 安全隐患) count
+    only beside other evidence, so a rule that only weak words fired for never routes a
+    clue and never starts a dispute. ``allow`` lists keywords that always count where
+    they are found, whatever words they cut; ``block`` lists dictionary words that never
+    cut a keyword (a hit cutting two dictionary words apart is dropped).
     """
 
+    strong: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     block: tuple[str, ...] = ()
 

@@ -7,8 +7,10 @@ group's tally as a fact (``xxrules.monitor.compile``). Windows run on the clues'
 ``received_at`` (``xxrules.common.windows``): replaying a year of history needs no waiting and
 gives the same warnings every time.
 
-Clues must come in ``received_at`` order (equal times are fine). A clue without
-``received_at``, or earlier than one already pushed, is refused with a
+Clues come in ``received_at`` order (equal times are fine), or up to an allowed
+lateness out of it: a gate (``xxrules.monitor.ordering``) holds them back and releases
+them in order. A clue without ``received_at``, later than the lateness allows, further
+ahead than a maximum skew, or repeating an id is refused with a
 :class:`~xxrules.errors.ClueError` and changes nothing: it is never miscounted.
 
 durable_rules 2.0.28 shapes the design (see STYLE.md): one host per monitor and
@@ -26,7 +28,7 @@ import itertools
 import json
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,6 +42,7 @@ from xxrules.engines.durable.router import QuietHost, delete_rulesets
 from xxrules.errors import ClueError, XxrulesError
 from xxrules.models import LEAD, Clue, DepartmentRef, RiskWarning
 from xxrules.monitor.compile import COUNT_RULE, OPEN_RULE, MonitorPlan, rule_indicator
+from xxrules.monitor.ordering import Gate
 from xxrules.routing.ruleset import RuleSet
 
 __all__ = ["Monitor"]
@@ -59,9 +62,19 @@ class Monitor:
     []
     """
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        allowed_lateness: timedelta = timedelta(0),
+        max_skew: timedelta | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``allowed_lateness``: how far behind the latest clue a clue may come (it waits until it is due);
+        ``max_skew``: how far ahead of ``clock()`` (when given) or of the latest clue a clue may be."""
         self.ruleset = ruleset
         self._plan = MonitorPlan(ruleset.indicators, ruleset.items, ruleset.directory, ruleset.item_fields)
+        longest = max((c.window_us for c in self._plan.compiled), default=0)
+        self._gate = Gate(allowed_lateness, max_skew, clock, horizon=timedelta(microseconds=longest))
         self._owner = threading.get_ident()
         self._hits: set[int] = set()  # indicators the current clue hits (stage 1)
         with _NAMES_LOCK:
@@ -69,7 +82,6 @@ class Monitor:
         self._shard_names = [f"{self.name}-{i}" for i in range(len(self._plan.shards))]
         self._tally_name = f"{self.name}-tally"
         self._seq = itertools.count()
-        self._latest: datetime | None = None
         self._out: list[RiskWarning] = []
         self._errors: list[BaseException] = []
         #: tally actions run so far (one per hit: the cost is linear, never one per N-subset of clues)
@@ -108,24 +120,39 @@ class Monitor:
         )
 
     def __repr__(self) -> str:
-        return f"<Monitor {self.name} indicators={len(self._plan.compiled)} latest={self._latest}>"
+        return f"<Monitor {self.name} indicators={len(self._plan.compiled)} latest={self._gate.watermark}>"
 
     # ------------------------------------------------------------------ public
 
     def push(self, clue: Clue | Mapping[str, Any]) -> list[RiskWarning]:
-        """Take one clue; return the warnings it completes (usually none).
+        """Take one clue; return the warnings completed by the clues it releases (usually none).
 
-        Raises :class:`~xxrules.errors.ClueError` for a clue that cannot be read,
-        has no ``received_at``, or is earlier than a clue already pushed; the
-        monitor's state is then unchanged.
+        Without an allowed lateness a clue is released at once. Raises
+        :class:`~xxrules.errors.ClueError` for a clue that cannot be read, has no
+        ``received_at``, is later than the allowed lateness, further ahead than the
+        maximum skew, or repeats an id (``xxrules.monitor.ordering``); the monitor's
+        state is then unchanged.
         """
+        self._check_thread()
+        return self._release(self._gate.admit(_parse(clue)))
+
+    def flush(self) -> list[RiskWarning]:
+        """Release the clues still held back for lateness (at the end of a stream); their warnings."""
+        self._check_thread()
+        return self._release(self._gate.drain())
+
+    def _check_thread(self) -> None:
         if threading.get_ident() != self._owner:
             raise RuntimeError(
                 "a Monitor holds a durable_rules host, which is not thread-safe: "
                 "use it from the thread that created it (one monitor per thread)"
             )
-        parsed = _parse(clue)
-        moment = self._check_time(parsed)
+
+    def _release(self, due: list[tuple[Clue, datetime]]) -> list[RiskWarning]:
+        return [warning for clue, moment in due for warning in self._watch(clue, moment)]
+
+    def _watch(self, parsed: Clue, moment: datetime) -> list[RiskWarning]:
+        """Route one released clue and post it to the indicators; the warnings it completes."""
         decision = self.ruleset.route(parsed)
         fields = self._plan.clue_fact(parsed, decision, moment)
         seq = next(self._seq)
@@ -135,7 +162,6 @@ class Monitor:
         for name, shard in zip(self._shard_names, self._plan.shards, strict=True):
             fact = {**common, **{f"w_g{k}": fields[f"w_g{k}"] for k in shard}, "sid": SESSION, "id": f"c{seq}"}
             self._post(name, self._host.assert_fact, fact, retract=True)
-        self._latest = moment
         for k in sorted(self._hits):
             value = self._plan.compiled[k].value_field
             event = {
@@ -155,22 +181,13 @@ class Monitor:
         return warnings
 
     def feed(self, clues: Iterable[Clue | Mapping[str, Any]]) -> Iterator[RiskWarning]:
-        """Push clues in order, lazily yielding warnings as they fire; a bad clue raises ``ClueError``."""
+        """Push clues in order, lazily yielding warnings as they fire, then :meth:`flush`; a bad clue raises
+        ``ClueError``."""
         for clue in clues:
             yield from self.push(clue)
+        yield from self.flush()
 
     # ------------------------------------------------------------------ internals
-
-    def _check_time(self, clue: Clue) -> datetime:
-        if clue.received_at is None:
-            raise ClueError(f"clue {clue.id!r} has no received_at: warning windows run on it")
-        moment = local_time(clue.received_at)
-        if self._latest is not None and moment < self._latest:
-            raise ClueError(
-                f"clue {clue.id!r} received_at {moment.isoformat()} is earlier than "
-                f"{self._latest.isoformat()}, already pushed: feed clues in received_at order"
-            )
-        return moment
 
     def _post(self, ruleset: str, send: Any, message: dict[str, Any], retract: bool = False) -> None:
         """Post ``message`` (then retract it, for a clue fact) and re-raise what the actions raised."""

@@ -59,11 +59,23 @@ def failure_block(result: CaseResult, label: Callable[[str], str] = str) -> Grou
     return Group(*lines)
 
 
+#: How a field's expected and actual values read: (expected …, actual …).
+_WORDING = {
+    "lead": ("expected one of", "actual"),
+    "assisting_include": ("expected among assisting", "actual assisting"),
+    "assisting_exclude": ("expected not assisting", "actual assisting"),
+    "territorial": ("expected territorial unit", "actual territorial units"),
+}
+
+
 def _mismatch(mismatch: Mismatch) -> Text:
+    expected, actual = _WORDING.get(mismatch.field, ("expected", "actual"))
+    if mismatch.field == "lead" and len(mismatch.expected) == 1:
+        expected = "expected"
     text = Text(f"  {mismatch.field}: ", style="bold")
-    text.append(f"expected {_shown(mismatch.field, mismatch.expected)}", style="green")
+    text.append(f"{expected} {_shown(mismatch.field, mismatch.expected)}", style="green")
     text.append(", ")
-    text.append(f"actual {_shown(mismatch.field, mismatch.actual)}", style="red")
+    text.append(f"{actual} {_shown(mismatch.field, mismatch.actual)}", style="red")
     return text
 
 

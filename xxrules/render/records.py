@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from collections.abc import Iterable
-from typing import TextIO
+from typing import IO, Any, TextIO
 
 from xxrules.models import Decision
 
-__all__ = ["CSV_COLUMNS", "decision_json", "decision_row", "write_csv", "write_jsonl"]
+__all__ = ["CSV_COLUMNS", "decision_json", "decision_row", "streams", "write_csv", "write_jsonl"]
 
 CSV_COLUMNS = ("clue_id", "status", "lead_id", "lead", "assisting", "item_id", "item", "rules", "flags", "reason")
 
@@ -26,7 +28,24 @@ def decision_json(decision: Decision, explain: bool = False) -> str:
 
 
 def write_jsonl(decisions: Iterable[Decision], stream: TextIO, explain: bool = False) -> None:
-    stream.writelines(decision_json(decision, explain) + "\n" for decision in decisions)
+    """One JSON line per decision, as each comes; flushed line by line to a pipe or terminal (:func:`streams`)."""
+    flush = streams(stream)
+    for decision in decisions:
+        stream.write(decision_json(decision, explain) + "\n")
+        if flush:
+            stream.flush()
+
+
+def streams(stream: IO[Any]) -> bool:
+    """Whether ``stream`` feeds a reader as it goes (a pipe, a socket, a terminal), so each line is flushed.
+
+    A file on disk is left to its buffer: flushing a million lines one by one would only cost time.
+    """
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        return True  # an in-memory stream: flushing costs nothing
+    return not stat.S_ISREG(mode)
 
 
 def decision_row(decision: Decision) -> dict[str, str]:
@@ -48,7 +67,11 @@ def decision_row(decision: Decision) -> dict[str, str]:
 
 
 def write_csv(decisions: Iterable[Decision], stream: TextIO) -> None:
+    """A header, then one CSV row per decision as each comes; flushed row by row as :func:`write_jsonl` is."""
+    flush = streams(stream)
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for decision in decisions:
         writer.writerow(decision_row(decision))
+        if flush:
+            stream.flush()

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from xxrules.models import CriminalReferral, Decision, Resolution, Status, TransferReport
+from xxrules.models import CriminalReferral, Decision, KeywordHit, Resolution, Status, TransferReport
 from xxrules.render.records import decision_row
 from xxrules.routing.ruleset import RuleSet
 
@@ -60,6 +60,9 @@ def explain_tree(decision: Decision, label: Callable[[str], str] = str) -> Tree:
         _add_referral(tree, decision.referral)
     if decision.flags:
         tree.add("flags: " + ", ".join(f.value for f in decision.flags))
+    if decision.review:
+        margin = "" if decision.margin is None else f" (margin over the runner-up: {decision.margin:g})"
+        tree.add(f"[yellow]review 复核[/]: a dispatcher should check this decision{margin}")
     if decision.error:
         tree.add(f"[red]error:[/] {escape(decision.error.message)}")
     if decision.explanation:
@@ -98,17 +101,24 @@ def _add_explanation(tree: Tree, decision: Decision) -> None:
         tree.add(f"note: {escape(note)}")
     fired = tree.add("rules fired (best first)")
     for rule in explanation.fired:
+        evidence = f" evidence {rule.evidence:g}" if rule.evidence != rule.specificity[1] else ""
         node = fired.add(
             f"[bold]{rule.rule_id}[/] → {rule.lead}  priority {rule.priority} "
-            f"specificity {list(rule.specificity)}  {rule.source or ''}"
+            f"specificity {list(rule.specificity)}{evidence}  {rule.source or ''}"
         )
         for cond in rule.conditions:
-            hits = ", ".join(f"{h.keyword}@{h.start}-{h.end}" for h in cond.hits)
+            hits = ", ".join(_hit(h) for h in cond.hits)
             node.add(f"{cond.path}: {escape(cond.test)}" + (f"  hits: {hits}" if hits else ""))
     if explanation.lost:
         lost = tree.add("rules that lost")
         for loser in explanation.lost:
             lost.add(f"{loser.rule_id}: {escape(loser.reason)}")
+
+
+def _hit(hit: KeywordHit) -> str:
+    """``办卡@0-2``, with the weight when it is not 1 (``扰民@8-10 ×0.25``)."""
+    weight = f" ×{hit.weight:g}" if hit.weight != 1.0 else ""
+    return f"{hit.keyword}@{hit.start}-{hit.end}{weight}"
 
 
 def transfer_table(reports: list[TransferReport]) -> Table:

@@ -84,6 +84,7 @@ def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
         lead=_dept(ctx, c.lead).name if c.lead else NO_LEAD,
         priority=c.rule.priority,
         specificity=fired.specificity,
+        evidence=fired.evidence,
         source=str(c.position) if c.position else None,
         conditions=tuple(fired.outcome.traces),
     )
@@ -92,8 +93,10 @@ def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
 def _lost_reason(fired: Fired, winner: Fired) -> str:
     if fired.compiled.rule.priority < winner.compiled.rule.priority:
         return f"lower priority ({fired.compiled.rule.priority}) than {winner.compiled.rule.id}"
-    if fired.rank < winner.rank:
+    if fired.rank < winner.rank and fired.specificity != winner.specificity:
         return f"less specific {fired.specificity} than {winner.compiled.rule.id}"
+    if fired.rank < winner.rank:
+        return f"less evidence ({fired.evidence:g}) than {winner.compiled.rule.id} ({winner.evidence:g})"
     if fired.compiled.lead != winner.compiled.lead:
         return f"tied with {winner.compiled.rule.id}; the dispute ladder chose the other lead"
     return f"tied with {winner.compiled.rule.id} for the same lead; the winner's id sorts first"
@@ -167,26 +170,60 @@ def _explanation(
 
 def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context) -> Decision:
     """The decision for one clue, given the rules that fired and those that failed."""
-    fired = sorted(fired, key=Fired.sort_key)
+    ordered = sorted(fired, key=Fired.sort_key)
+    weak = [f for f in ordered if f.weak_only]
+    fired = [f for f in ordered if not f.weak_only]
+    failed = [*(_weak_loss(f) for f in weak), *failed]
     base: dict[str, Any] = {
         "clue_id": clue_id,
         "ruleset": ctx.ruleset,
         "rules": tuple(f.compiled.rule.id for f in fired),
     }
     if not fired:
+        reason = "only weak words matched" if weak else "no rule matched"
         return Decision.model_construct(
             **base,
             status=Status.unmatched,
             coordinator=_dept(ctx, ctx.office),
-            reason="no rule matched; the task-force office coordinates",
+            reason=f"{reason}; the task-force office coordinates",
             explanation=_explanation(facts, [], failed, ctx),
+            review=bool(weak),
             **_empty(),
         )
     top = [f for f in fired if f.rank == fired[0].rank]
     leads = list(dict.fromkeys(f.compiled.lead for f in top))
     if len(leads) > 1 or "" in leads:
-        return _climb(base, facts, fired, top, failed, ctx)
-    return _routed(base, facts, fired, failed, ctx)
+        decision = _climb(base, facts, fired, top, failed, ctx)
+    else:
+        decision = _routed(base, facts, fired, failed, ctx)
+    return _with_confidence(decision, fired)
+
+
+#: A decision whose winning rule leads the best rule naming another lead by less than this is flagged for review.
+REVIEW_MARGIN = 1.0
+
+
+def _with_confidence(decision: Decision, fired: list[Fired]) -> Decision:
+    """``decision`` with its margin over the runner-up and the review flag.
+
+    The runner-up is the best rule naming another lead at the winner's priority and field
+    tests (a rule of lower priority is no rival); the margin is the difference of their
+    keyword evidence, None without a runner-up. Review: disputed, or a margin under
+    :data:`REVIEW_MARGIN` (one normal keyword).
+    """
+    lead = decision.lead.id if decision.lead else None
+    winner = next((f for f in fired if f.compiled.lead == lead), fired[0])
+    rivals = [f.evidence for f in fired if f.compiled.lead != winner.compiled.lead and f.rank[:2] == winner.rank[:2]]
+    margin = round(winner.evidence - max(rivals), 2) if rivals else None
+    review = decision.status is Status.disputed or (margin is not None and margin < REVIEW_MARGIN)
+    return decision.model_copy(update={"margin": margin, "review": review})
+
+
+def _weak_loss(fired: Fired) -> LostRule:
+    words = "、".join(sorted(fired.outcome.keywords))
+    return LostRule.model_construct(
+        rule_id=fired.compiled.rule.id, reason=f"only weak words ({words}): context, not grounds", conditions=()
+    )
 
 
 def _empty() -> dict[str, Any]:
@@ -240,6 +277,7 @@ def _candidates(top: list[Fired], ctx: Context) -> tuple[Candidate, ...]:
             rule_id=f.compiled.rule.id,
             priority=f.compiled.rule.priority,
             specificity=f.specificity,
+            evidence=f.evidence,
         )
         for f in top
         if f.compiled.lead
