@@ -25,7 +25,8 @@ MINI = Path(__file__).parent / "data" / "mini"
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
 KEYWORD_CHARS = "燃气液化罐煤味油烟办卡跑路退食堂学校饭菜补课培训废沣西新城马王街道"
 MINI_TEXTS = st.lists(
-    st.sampled_from(list(KEYWORD_CHARS) + ["，", " ", "燃气", "油烟", "办卡", "沣西新城", "學校"]), max_size=30
+    st.sampled_from(list(KEYWORD_CHARS) + ["，", " ", "燃气", "油烟", "办卡", "沣西新城", "學校", "城管", "公安局"]),
+    max_size=30,
 ).map("".join)
 ANY_TEXT = st.one_of(
     st.text(max_size=300),
@@ -196,6 +197,7 @@ LEAVES: dict[str, st.SearchStrategy[Any]] = {
         },
     ).filter(bool),
     "region": st.lists(st.sampled_from(["沣西新城", "马王街道", "fengxi"]), min_size=1, max_size=2, unique=True),
+    "mentions": st.lists(st.sampled_from(["城管", "公安", "教育局"]), min_size=1, max_size=2, unique=True),
     "category": st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=2, unique=True),
     "amount": _amount(),
     "received_at": _received_at(),
@@ -241,9 +243,14 @@ def generated_rules(draw: st.DrawFn, max_rules: int = 8) -> list[dict[str, Any]]
     return [draw(_rule(i, CONDITIONS)) for i in range(draw(st.integers(1, max_rules)))]
 
 
+#: A word policy for generated rule sets, so both engines are compared with weak and strong words in play.
+WORDS = {"weak": ["跑路", "油烟"], "strong": ["燃气"]}
+
+
 def with_mini_base(rules: list[dict[str, Any]]) -> dict[str, Any]:
-    """One rule file's data: the mini profile and items, plus ``rules``."""
-    return {**mini_base(), "rules": rules}
+    """One rule file's data: the mini profile and items (with :data:`WORDS`), plus ``rules``."""
+    base = mini_base()
+    return {**base, "jurisdiction": {**base["jurisdiction"], "words": WORDS}, "rules": rules}
 
 
 _BASE: dict[str, Any] = {}

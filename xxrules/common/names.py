@@ -72,6 +72,10 @@ class Directory:
         role = self.role(name)
         return self.role_holder.get(role) if role else None
 
+    def role_names(self) -> list[str]:
+        """Every role name and role alias, in the profile's order."""
+        return list(self._role_names)
+
     def region(self, name: str) -> str | None:
         """Region id for a region id, name or alias."""
         return self._regions.get(name)

@@ -7,10 +7,11 @@ characters, then rule id, so the order never depends on file order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from xxrules.matching.evaluate import ConditionResult
+from xxrules.matching.facts import ClueFacts
+from xxrules.matching.mentions import MENTION_WEIGHT
 from xxrules.models import Rule, SourcePosition, SupervisionItem
 
 __all__ = ["CompiledRule", "Fired"]
@@ -37,11 +38,13 @@ class Fired:
     weak_only: bool  # only weak words fired it (no field test held): context, never grounds to route or dispute
 
     @classmethod
-    def of(cls, compiled: CompiledRule, outcome: ConditionResult, weights: Mapping[str, float]) -> Fired:
+    def of(cls, compiled: CompiledRule, outcome: ConditionResult, facts: ClueFacts) -> Fired:
+        """``compiled`` fired with ``outcome`` on ``facts``: its evidence counts the lead being named in the text."""
         specificity = outcome.specificity()
-        words = outcome.keywords
+        words, weights = outcome.keywords, facts.weights
         weak = specificity[0] == 0 and bool(words) and all(weights.get(word, 1.0) < 1.0 for word in words)
-        return cls(compiled, outcome, specificity, outcome.evidence(weights), weak)
+        named = MENTION_WEIGHT if compiled.lead and compiled.lead in facts.mentions else 0.0
+        return cls(compiled, outcome, specificity, outcome.evidence(weights) + named, weak)
 
     @property
     def rank(self) -> tuple[int, int, float, int]:

@@ -215,6 +215,8 @@ def _tests(cond: Condition, facts: ClueFacts, path: str) -> Iterator[Callable[[]
         yield partial(_member, "category", cond.category, facts.category, f"{path}.category")
     if cond.region is not None:
         yield partial(_member, "region", cond.region, facts.regions, f"{path}.region")
+    if cond.mentions is not None:
+        yield partial(_member, "mentions", cond.mentions, facts.mentions, f"{path}.mentions")
     if cond.object_tags is not None:
         yield partial(_tags, cond.object_tags, facts, f"{path}.object_tags")
     if cond.amount is not None:

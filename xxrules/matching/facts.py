@@ -24,6 +24,7 @@ from xxrules.common.chinatime import local_time
 from xxrules.common.names import Directory
 from xxrules.common.text import normalize, normalize_with_breaks
 from xxrules.matching.amounts import read_amount
+from xxrules.matching.mentions import mention_names, mentioned
 from xxrules.matching.words import Cut, WordBoundaries
 from xxrules.models import Clue, Condition, KeywordSet, Rule, TagSet, WordPolicy
 
@@ -42,6 +43,7 @@ class ClueFacts:
     object_kind: str | None = None
     tags: frozenset[str] = frozenset()
     regions: frozenset[str] = frozenset()
+    mentions: frozenset[str] = frozenset()  # ids of the departments the text names
     category: str | None = None
     amount: float | None = None
     received_at: datetime | None = None
@@ -55,6 +57,7 @@ class ClueFacts:
                 yield kind, value
         yield from (("tag", tag) for tag in self.tags)
         yield from (("region", region) for region in self.regions)
+        yield from (("mention", department) for department in self.mentions)
 
 
 def anchors(cond: Condition) -> frozenset[Anchor] | None:
@@ -72,6 +75,7 @@ def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
     yield _values("source", cond.source, normalized=False)
     yield _values("object_kind", cond.object_kind, normalized=False)
     yield _values("region", cond.region, normalized=False)
+    yield _values("mention", cond.mentions, normalized=False)
     yield _values("category", cond.category)
     if cond.object_tags is not None:
         yield _values("tag", cond.object_tags.all[:1] if cond.object_tags.all else cond.object_tags.any)
@@ -147,7 +151,9 @@ class Matcher:
         self.weights = keyword_weights(policy)
         self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
         conditions = [rule.when for rule in rules] + list(extra)
-        words = {normalize(w) for cond in conditions for w in _keywords(cond)} | set(self.region_names)
+        self.mention_names = mention_names(directory)
+        words = {normalize(w) for cond in conditions for w in _keywords(cond)}
+        words |= set(self.region_names) | set(self.mention_names)
         self.patterns = sorted(w for w in words if w)
         self.automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
         self.index: dict[Anchor, list[int]] = defaultdict(list)
@@ -173,7 +179,8 @@ class Matcher:
         hits = self.find(text)
         cuts = self._cuts(text, hits, breaks)
         regions, notes = self._regions(clue, hits)
-        notes[:0] = [cut.note() for cut in cuts]
+        mentions, named = mentioned(hits, self.mention_names)
+        notes[:0] = [cut.note() for cut in cuts] + named
         amount = clue.amount
         if amount is None and (reading := read_amount(clue.text)) is not None:
             amount = reading.value
@@ -186,6 +193,7 @@ class Matcher:
             object_kind=obj.kind.value if obj and obj.kind else None,
             tags=frozenset(normalize(t) for t in obj.tags) if obj else frozenset(),
             regions=regions,
+            mentions=mentions,
             category=normalize(clue.category) if clue.category else None,
             amount=amount,
             received_at=local_time(clue.received_at) if clue.received_at else None,
@@ -195,7 +203,8 @@ class Matcher:
 
     def _cuts(self, text: str, hits: dict[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
         """Remove from ``hits`` the keyword hits that are not words of ``text`` (place names always count)."""
-        keywords = {word: spans for word, spans in hits.items() if word not in self.region_names}
+        names = self.region_names.keys() | self.mention_names.keys()
+        keywords = {word: spans for word, spans in hits.items() if word not in names}
         cuts = self.boundaries.cuts(text, keywords, breaks)
         for cut in cuts:
             hits[cut.keyword].remove((cut.start, cut.end))

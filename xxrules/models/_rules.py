@@ -229,6 +229,7 @@ class Condition(_Frozen):
     object_tags: TagSet | None = None
     region: tuple[str, ...] | None = None
     category: tuple[str, ...] | None = None
+    mentions: tuple[str, ...] | None = None  # departments the clue names (住建部门, 派出所 …); ids after loading
     amount: NumberRange | None = None
     received_at: TimeRange | None = None
     all_of: tuple[Condition, ...] | None = Field(default=None, alias="all")

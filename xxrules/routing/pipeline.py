@@ -59,7 +59,7 @@ class Pipeline:
             compiled = self.rules[position]
             result = evaluate(compiled.rule.when, facts)
             if result.held:
-                fired.append(Fired.of(compiled, result, facts.weights))
+                fired.append(Fired.of(compiled, result, facts))
             else:
                 failed.append(_lost(compiled, result))
         return fired, failed

@@ -162,7 +162,7 @@ def _time_is_empty(times: TimeRange) -> bool:
     return bool(times.hours and times.hours.start == times.hours.end)
 
 
-_LIST_FIELDS = ("source", "object_kind", "region", "category", "all_of", "any_of")
+_LIST_FIELDS = ("source", "object_kind", "region", "category", "mentions", "all_of", "any_of")
 
 
 def resolve_condition(
@@ -189,6 +189,9 @@ def resolve_condition(
 
 def _resolved_children(checker: Checker, cond: Condition, rule: BaseModel, path: str, section: str) -> dict[str, Any]:
     update: dict[str, Any] = {}
+    if cond.mentions:
+        named = enumerate(cond.mentions)
+        update["mentions"] = tuple(checker.department(n, section, rule, f"{path}.mentions.{i}") for i, n in named)
     if cond.region:
         update["region"] = tuple(
             checker.region(n, section, rule, f"{path}.region.{i}") for i, n in enumerate(cond.region)

@@ -190,7 +190,7 @@ class EventSchema:
 
     def __init__(self, conditions: Iterable[Condition], directory: Directory) -> None:
         self.directory = directory
-        self._codes: dict[str, dict[str, str]] = {"kw": {}, "tags": {}, "regions": {}, "category": {}}
+        self._codes: dict[str, dict[str, str]] = {"kw": {}, "tags": {}, "regions": {}, "mentions": {}, "category": {}}
         bounds: set[float] = set()
         for cond in conditions:
             self._collect(cond, bounds)
@@ -213,6 +213,8 @@ class EventSchema:
             self._code("tags", tag)
         for region in cond.region or ():
             self._code("regions", region)
+        for department in cond.mentions or ():
+            self._code("mentions", department)
         for category in cond.category or ():
             self._code("category", category)
         if cond.amount is not None:
@@ -235,6 +237,7 @@ class EventSchema:
             "kw": self._present("kw", facts.hits),
             "tags": self._present("tags", facts.tags),
             "regions": self._present("regions", facts.regions),
+            "mentions": self._present("mentions", facts.mentions),
             "category": self._codes["category"].get(facts.category or "", "") if facts.category else "",
             "source": facts.source or "",
             "object_kind": facts.object_kind or "",
@@ -286,6 +289,8 @@ class EventSchema:
             yield self._member("category", codes, negate)
         if cond.region is not None:
             yield _contains("regions", [self._codes["regions"][r] for r in cond.region], negate)
+        if cond.mentions is not None:
+            yield _contains("mentions", [self._codes["mentions"][m] for m in cond.mentions], negate)
         if cond.object_tags is not None:
             yield self._sets("tags", cond.object_tags, negate)
         if cond.amount is not None:

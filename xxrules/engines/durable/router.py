@@ -166,5 +166,5 @@ class DurableRouter:
                     f"durable fired rule {compiled.rule.id} but it does not hold: "
                     f"{outcome.traces[-1].test if outcome.traces else 'no trace'}"
                 )
-            result.append(Fired.of(compiled, outcome, facts.weights))
+            result.append(Fired.of(compiled, outcome, facts))
         return result
