@@ -25,3 +25,11 @@ def test_the_readme_stays_short_and_keeps_the_two_commands():
     assert len(readme.splitlines()) <= 200
     assert '.venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest' in readme
     assert "xxrules route fixtures/clues/sample.jsonl" in readme
+
+
+def test_the_rules_page_lists_every_error_code():
+    from xxrules.errors import ISSUE_CODES, WARNING_CODES
+
+    page = (ROOT / "docs" / "writing-rules.md").read_text(encoding="utf-8")
+    missing = [code for code in [*ISSUE_CODES, *WARNING_CODES] if f"| {code} |" not in page]
+    assert not missing, f"docs/writing-rules.md does not list: {', '.join(missing)}"

@@ -152,3 +152,10 @@ def test_the_reader_names_line_and_reason_and_never_raises():
     assert found[0][1] == {} and found[3][1] == {"n": float("inf")}  # 1e400 is refused later, by the model
     assert isinstance(found[1][1], ClueError) and str(found[1][1]) == 'line 3: duplicate key "a" in one object'
     assert isinstance(found[2][1], ClueError) and "lone surrogate U+DC80 at column 8" in str(found[2][1])
+
+
+def test_explain_refuses_a_text_over_the_cap_with_an_invalid_decision():
+    result = run("explain", "煤气味" * 40_000, "--rules", str(MINI), "--format", "json")
+    assert result.exit_code == 1
+    decision = json.loads(result.stdout)
+    assert decision["status"] == "invalid" and "more than the cap of 100,000" in decision["error"]["message"]

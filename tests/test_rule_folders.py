@@ -61,7 +61,9 @@ def test_a_rule_file_over_the_size_cap_is_refused_unread(pack: Path, monkeypatch
         load_ruleset(pack)
     [issue] = [issue for issue in info.value.issues if issue.code == "XR119"]
     assert issue.file.endswith("big.yaml") and (issue.line, issue.column) == (1, 1)
-    assert issue.message == "rule file is 200,000 bytes, more than the cap of 100,000 bytes: split it into smaller files"
+    assert (
+        issue.message == "rule file is 200,000 bytes, more than the cap of 100,000 bytes: split it into smaller files"
+    )
     assert not any(name.endswith("big.yaml") for name in parsed)
 
 

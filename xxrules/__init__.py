@@ -14,6 +14,7 @@ The sub-packages follow the data flow: ``rulefiles`` → ``matching`` → ``juri
 
 import typing
 
+import xxrules.render.html  # noqa: F401  (registers the HTML display of decisions and rule sets)
 from xxrules import _deprecated
 from xxrules.common.text import normalize
 from xxrules.common.workdays import add_working_days, working_days_between
@@ -96,20 +97,49 @@ from xxrules.planning import (
 from xxrules.routing.ruleset import RuleSet, load_ruleset
 from xxrules.rulings import record_ruling, write_ruling
 from xxrules.transfers.chains import check_transfer_lines, check_transfers
+from xxrules.workbench import (
+    Approval,
+    ChangeRecord,
+    ChangeRequest,
+    CoverageReport,
+    DiffReport,
+    Guide,
+    ItemSheet,
+    Severity,
+    SheetError,
+    WorkbenchError,
+    apply_change,
+    coverage,
+    decisions_frame,
+    diff,
+    guide,
+    items_yaml,
+    lint,
+    read_item_sheet,
+    route_frame,
+    warnings_frame,
+    write_item_sheet,
+)
+from xxrules.workbench import Finding as LintFinding
+from xxrules.workbench import history as item_history
 
 __version__ = "0.2.0.dev0"
 
 _deprecated.install()
 
 __all__ = [
+    "Approval",
     "AssistingRef",
     "Case",
     "CaseClosure",
     "CaseClosureError",
     "CaseError",
+    "ChangeRecord",
+    "ChangeRequest",
     "Clue",
     "ClueError",
     "Condition",
+    "CoverageReport",
     "CriminalReferral",
     "CriminalReview",
     "CriminalTrigger",
@@ -118,6 +148,7 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "DepartmentRef",
+    "DiffReport",
     "DuplicateGroup",
     "EngineError",
     "Expectation",
@@ -125,14 +156,17 @@ __all__ = [
     "ExportError",
     "Finding",
     "Flag",
+    "Guide",
     "HandlingPolicy",
     "HistoryRecord",
     "Indicator",
     "InspectionObject",
     "Inspector",
     "ItemRef",
+    "ItemSheet",
     "JurisdictionProfile",
     "LadderStep",
+    "LintFinding",
     "Location",
     "Measure",
     "MissingDependencyError",
@@ -156,6 +190,8 @@ __all__ = [
     "RulingRecord",
     "Rung",
     "SamplingRule",
+    "Severity",
+    "SheetError",
     "Source",
     "Status",
     "SupervisedObject",
@@ -170,21 +206,34 @@ __all__ = [
     "Visit",
     "WarningLevel",
     "WordPolicy",
+    "WorkbenchError",
     "XxrulesError",
     "add_working_days",
+    "apply_change",
     "check_transfer_lines",
     "check_transfers",
     "close_case",
+    "coverage",
+    "decisions_frame",
+    "diff",
     "group_duplicates",
+    "guide",
+    "item_history",
+    "items_yaml",
     "jurisdiction_graph",
+    "lint",
     "load_cases",
     "load_ruleset",
     "normalize",
     "plan_inspections",
+    "read_item_sheet",
     "record_ruling",
+    "route_frame",
     "run_cases",
+    "warnings_frame",
     "working_days_between",
     "write_graph",
+    "write_item_sheet",
     "write_ruling",
 ]
 

@@ -65,9 +65,15 @@ ISSUE_CODES: dict[str, str] = {
     "XR117": "department repeated, or the lead also listed as assisting",
     "XR118": "unknown supervision field",
     "XR119": "rule file larger than the size cap",
+    "XR121": "holiday calendar: a day outside its year, an empty holiday, a worked day not on a weekend, a year twice",
     "XR130": "warning window is not a whole number of hours or days in range",
     "XR131": "warning threshold can never be reached",
     "XR133": "grouping key or pushed-to department repeated",
+}
+
+#: Codes of problems that do not stop a rule set from loading (``RuleSet.warnings``, printed by ``validate``).
+WARNING_CODES: dict[str, str] = {
+    "XR120": "a block scalar holds text that looks like a key of its mapping, and that key is not set",
 }
 
 

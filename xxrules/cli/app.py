@@ -11,9 +11,10 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO, NoReturn
+from typing import Annotated, Any, BinaryIO, NoReturn
 
 import typer
 from rich.console import Console
@@ -21,11 +22,13 @@ from rich.markup import escape
 
 from xxrules import __version__
 from xxrules.common.jsonlines import MAX_TEXT, Limits, check_text, read_jsonl
+from xxrules.common.windows import parse_window
 from xxrules.drawing import write_graph
 from xxrules.errors import ClueError, ExportError, RuleSetError
 from xxrules.jurisdiction import jurisdiction_graph
 from xxrules.models import (
     Decision,
+    RiskWarning,
     RuleFile,
     Status,
     Verdict,
@@ -167,6 +170,16 @@ def _summary(counts: Counter[str], ruleset: RuleSet, engine: Engine = Engine.def
     err.print(f"{sum(counts.values())} clues: {parts}  (rules {ruleset.version} {ruleset.fingerprint}{by})")
 
 
+def _duration(value: str | None) -> timedelta | None:
+    """``1h``, ``2d`` → a timedelta (whole hours or days, as warning windows are written)."""
+    if value is None:
+        return None
+    parsed = parse_window(value)
+    if parsed is None:
+        raise typer.BadParameter(f"{value!r} is not a whole number of hours or days, such as 1h or 2d")  # exit 2
+    return parsed
+
+
 @app.command()
 def watch(
     file: Annotated[
@@ -174,30 +187,35 @@ def watch(
     ] = "-",
     rules: RulesOption = None,
     max_text: MaxTextOption = MAX_TEXT,
+    allowed_lateness: Annotated[
+        str | None,
+        typer.Option(
+            show_default=False,
+            help="How far behind the latest clue a clue may come (1h, 2d): it waits and is counted in time order.",
+        ),
+    ] = None,
+    max_skew: Annotated[
+        str | None,
+        typer.Option(
+            show_default=False,
+            help="Skip a clue further ahead of the clock than this (1d): a mistyped date spoils no later clue.",
+        ),
+    ] = None,
 ) -> None:
     """Watch clues for risk warnings and print one JSON line per warning, as it fires.
 
     Lines carry indicator, name, level, group, clue_ids, departments, first_at, last_at and plan.
-    A line that is not a valid clue, has no received_at or is earlier than the clues before it
-    is reported on stderr with its line number and skipped. A summary goes to stderr.
-    Exit 1 if any line was skipped.
+    A line that is not a valid clue, has no received_at, comes later than --allowed-lateness allows,
+    is further ahead than --max-skew, or repeats a clue id is reported on stderr with its line
+    number and skipped. A summary goes to stderr. Exit 1 if any line was skipped.
     """
     ruleset = _load(rules)
-    monitor = Monitor(ruleset)
+    lateness, skew = _duration(allowed_lateness) or timedelta(0), _duration(max_skew)
+    monitor = Monitor(ruleset, lateness, skew, clock=(lambda: datetime.now(UTC)) if skew else None)
     counts: Counter[str] = Counter()
     for number, value in read_jsonl(_open_input(file), Limits(text=max_text)):
-        try:
-            if isinstance(value, ClueError):
-                raise value
-            warnings = monitor.push(value)
-        except ClueError as exc:
-            counts["skipped"] += 1
-            err.print(escape(str(exc) if exc.line is not None else f"line {number}: {exc}"))
-            continue
-        counts["clues"] += 1
-        for warning in warnings:
-            counts[warning.level.value] += 1
-            print(json.dumps(warning.summary(), ensure_ascii=False, separators=(",", ":")), flush=True)
+        _print_warnings(_watch_line(monitor, number, value, counts), counts)
+    _print_warnings(monitor.flush(), counts)
     levels = " · ".join(f"{level.value} {counts[level.value]}" for level in WarningLevel)
     total = sum(counts[level.value] for level in WarningLevel)
     err.print(
@@ -205,6 +223,31 @@ def watch(
         f"{total} warning{'' if total == 1 else 's'} ({levels})  (rules {ruleset.version} {ruleset.fingerprint})"
     )
     raise typer.Exit(1 if counts["skipped"] else 0)
+
+
+def _watch_line(
+    monitor: Monitor, number: int, value: dict[str, Any] | ClueError, counts: Counter[str]
+) -> list[RiskWarning]:
+    """Push one line to the monitor; report (on stderr) and count it as skipped when it is refused."""
+    try:
+        if isinstance(value, ClueError):
+            raise value
+        warnings = monitor.push(value)
+    except ClueError as exc:
+        counts["skipped"] += 1
+        err.print(escape(str(exc) if exc.line is not None else f"line {number}: {exc}"))
+        return []
+    notices = monitor.notices()  # a repeated id: skipped without an error
+    for notice in notices:
+        err.print(escape(f"line {number}: {notice}"))
+    counts["skipped" if notices else "clues"] += 1
+    return warnings
+
+
+def _print_warnings(warnings: list[RiskWarning], counts: Counter[str]) -> None:
+    for warning in warnings:
+        counts[warning.level.value] += 1
+        print(json.dumps(warning.summary(), ensure_ascii=False, separators=(",", ":")), flush=True)
 
 
 @app.command()
@@ -296,7 +339,10 @@ def validate(
     path: Annotated[Path | None, typer.Argument(help="Rule folder or file (default: the shipped pack).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
 ) -> None:
-    """Check rule files: every problem is printed with file:line:column, code, id and field. Exit 2 on problems."""
+    """Check rule files: every problem is printed with file:line:column, code, id and field. Exit 2 on problems.
+
+    Problems that do not stop loading (XR120, a key swallowed by a block scalar) are printed as warnings.
+    """
     try:
         ruleset = load_ruleset(path)
     except RuleSetError as exc:
@@ -316,10 +362,14 @@ def validate(
         "items": len(ruleset.items),
         "rules": len(ruleset.rules),
     }
+    if ruleset.warnings:
+        summary["warnings"] = [w.to_dict() for w in ruleset.warnings]
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print("ok: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "ok"))
+        for warning in ruleset.warnings:
+            print(f"warning: {warning}")
+        print("ok: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k not in ("ok", "warnings")))
 
 
 @app.command()

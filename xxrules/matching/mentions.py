@@ -40,9 +40,9 @@ def mention_names(directory: Directory) -> dict[str, str]:
         for office in OFFICE_WORDS:
             found.setdefault(normalize(role + office), dept_id)
     for short in SHORT_FORMS:
-        dept_id = directory.department(short)
-        if dept_id is not None:
-            found.setdefault(normalize(short), dept_id)
+        holder = directory.department(short)
+        if holder is not None:
+            found.setdefault(normalize(short), holder)
     return {name: dept_id for name, dept_id in found.items() if len(name) > 1}
 
 

@@ -41,11 +41,13 @@ from ._decision import (
 )
 from ._inspection import CreditClass, QuietDays, RiskLevel, SamplingRule
 from ._rules import (
+    CalendarYear,
     Condition,
     CriminalTrigger,
     Department,
     GroupKey,
     HandlingPolicy,
+    HolidayPeriod,
     HourWindow,
     Indicator,
     Jurisdiction,
@@ -73,6 +75,7 @@ __all__ = [
     "ID_PATTERN",
     "LEAD",
     "AssistingRef",
+    "CalendarYear",
     "Candidate",
     "CaseClosure",
     "Clue",
@@ -93,6 +96,7 @@ __all__ = [
     "Flag",
     "GroupKey",
     "HandlingPolicy",
+    "HolidayPeriod",
     "HourWindow",
     "Indicator",
     "ItemRef",

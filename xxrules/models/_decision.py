@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from ._base import Flag, Status, _Frozen
+
+#: Jupyter HTML by class name; :mod:`xxrules.render.html` fills it in (models sit below rendering).
+HTML_RENDERERS: dict[str, Callable[[Any], str]] = {}
+
+
+def html_repr(value: Any) -> str:
+    """The HTML registered for ``value``'s class, else its repr in a ``<pre>`` block."""
+    render = HTML_RENDERERS.get(type(value).__name__)
+    return render(value) if render is not None else f"<pre>{html.escape(repr(value))}</pre>"
+
 
 # --------------------------------------------------------------------------- output
 
@@ -181,6 +193,9 @@ class Decision(_Frozen):
     def __repr__(self) -> str:
         lead = self.lead.name if self.lead else None
         return f"<Decision clue={self.clue_id!r} lead={lead!r} status={self.status.value!r}>"
+
+    def _repr_html_(self) -> str:
+        return html_repr(self)
 
     def summary(self) -> dict[str, Any]:
         """The fields of the ``route --format jsonl`` contract, without the explanation."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -82,6 +82,29 @@ class WordPolicy(_Frozen):
     weak: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     block: tuple[str, ...] = ()
+
+
+class HolidayPeriod(_Frozen):
+    """One holiday of a year's arrangement: its name and its days off, first to last (inclusive)."""
+
+    name: str
+    first: date
+    last: date
+
+
+class CalendarYear(_Frozen):
+    """One year's official holiday arrangement (国务院办公厅 放假安排), as published in its notice.
+
+    Days off are ``holidays``; ``working_days`` are the adjusted weekends worked instead
+    (调休上班). A year given here wins over the calendar library when counting working days.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    year: int = Field(ge=1970, le=2200)
+    notice: str  # the notice's title or number, e.g. 国务院办公厅关于2026年部分节假日安排的通知
+    source: str = ""  # where it was published
+    holidays: tuple[HolidayPeriod, ...] = Field(min_length=1)
+    working_days: tuple[date, ...] = ()
 
 
 class Jurisdiction(_Frozen):
@@ -374,3 +397,4 @@ class RuleFile(_Frozen):
     warnings: tuple[Indicator, ...] = ()
     sampling: tuple[SamplingRule, ...] = ()  # inspection planning: sampling policy rows
     quiet_days: tuple[QuietDays, ...] = ()  # inspection planning: quiet-day calendars (企业宁静日)
+    calendar: tuple[CalendarYear, ...] = ()  # official holiday arrangements, one entry a year

@@ -42,7 +42,7 @@ from xxrules.engines.durable.router import QuietHost, delete_rulesets
 from xxrules.errors import ClueError, XxrulesError
 from xxrules.models import LEAD, Clue, DepartmentRef, RiskWarning
 from xxrules.monitor.compile import COUNT_RULE, OPEN_RULE, MonitorPlan, rule_indicator
-from xxrules.monitor.ordering import Gate
+from xxrules.monitor.ordering import Gate, Repeated
 from xxrules.routing.ruleset import RuleSet
 
 __all__ = ["Monitor"]
@@ -82,6 +82,7 @@ class Monitor:
         self._shard_names = [f"{self.name}-{i}" for i in range(len(self._plan.shards))]
         self._tally_name = f"{self.name}-tally"
         self._seq = itertools.count()
+        self._notices: list[str] = []
         self._out: list[RiskWarning] = []
         self._errors: list[BaseException] = []
         #: tally actions run so far (one per hit: the cost is linear, never one per N-subset of clues)
@@ -129,12 +130,23 @@ class Monitor:
 
         Without an allowed lateness a clue is released at once. Raises
         :class:`~xxrules.errors.ClueError` for a clue that cannot be read, has no
-        ``received_at``, is later than the allowed lateness, further ahead than the
-        maximum skew, or repeats an id (``xxrules.monitor.ordering``); the monitor's
-        state is then unchanged.
+        ``received_at``, is later than the allowed lateness or further ahead than the
+        maximum skew (``xxrules.monitor.ordering``); the monitor's state is then
+        unchanged. A clue repeating an id is skipped and reported by :meth:`notices`.
         """
         self._check_thread()
-        return self._release(self._gate.admit(_parse(clue)))
+        try:
+            due = self._gate.admit(_parse(clue))
+        except Repeated as repeated:
+            self._notices.append(str(repeated))
+            return []
+        return self._release(due)
+
+    def notices(self) -> list[str]:
+        """What was noticed since the last call, and taken: clues skipped for repeating an id (an exact
+        repeat, or an id reused for a different clue), each counted once and never raised."""
+        found, self._notices = self._notices, []
+        return found
 
     def flush(self) -> list[RiskWarning]:
         """Release the clues still held back for lateness (at the end of a stream); their warnings."""

@@ -12,6 +12,7 @@ leaving the gate as it was:
   watermark (a mistyped 2099 must not make every later clue "late");
 - a clue whose id was seen before: an exact repeat, or an id reused for a different clue
   (the first is counted, once). Ids are remembered while a window could still count them.
+  This one is a :class:`Repeated` error, which the monitor reports without raising.
 
 With no allowed lateness and no skew limit, the gate is the old rule: clues in
 ``received_at`` order (equal times are fine), each released as it comes.
@@ -30,7 +31,11 @@ from xxrules.common.chinatime import local_time
 from xxrules.errors import ClueError
 from xxrules.models import Clue
 
-__all__ = ["Gate"]
+__all__ = ["Gate", "Repeated"]
+
+
+class Repeated(ClueError):
+    """A clue id seen before: an exact repeat, or an id reused for a different clue."""
 
 
 @dataclass
@@ -98,8 +103,8 @@ class Gate:
             heapq.heappush(self._expiry, (moment, clue.id))
             return
         if earlier[0] == digest:
-            raise ClueError(f"clue {clue.id!r} repeats an earlier clue exactly: skipped, it is counted once")
-        raise ClueError(
+            raise Repeated(f"clue {clue.id!r} repeats an earlier clue exactly: skipped, it is counted once")
+        raise Repeated(
             f"clue id {clue.id!r} was already used by a different clue (received_at {earlier[1].isoformat()}): "
             "skipped, the first is counted; give each clue its own id"
         )

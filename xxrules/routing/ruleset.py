@@ -25,9 +25,10 @@ from ruamel.yaml import YAML
 
 from xxrules.common.jsonlines import DEFAULT_LIMITS, Limits, read_jsonl, writable
 from xxrules.common.names import DepartmentNames, Directory
+from xxrules.common.workdays import WorkCalendar
 from xxrules.criminal.triggers import Triggers
 from xxrules.engines.durable.router import DurableRouter
-from xxrules.errors import ClueError
+from xxrules.errors import ClueError, RuleIssue
 from xxrules.jurisdiction.disputes import Ladder
 from xxrules.jurisdiction.graph import Graph, build_graph
 from xxrules.matching.compiled import CompiledRule
@@ -46,10 +47,12 @@ from xxrules.models import (
     Status,
     SupervisionItem,
 )
+from xxrules.models._decision import html_repr
 from xxrules.routing.decide import Context, department_refs
 from xxrules.routing.pipeline import Pipeline
-from xxrules.rulefiles.check import item_rule, resolve
-from xxrules.rulefiles.load import load_documents, merge_documents, shipped_rules
+from xxrules.rulefiles.check import item_rule
+from xxrules.rulefiles.gather import check_all, load_all
+from xxrules.rulefiles.load import Loaded, shipped_rules
 from xxrules.rulefiles.yaml import Document
 
 __all__ = ["RuleSet", "load_ruleset"]
@@ -69,19 +72,22 @@ def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleS
     '住房和城乡建设局'
     """
     root = shipped_rules() if path is None else path if isinstance(path, Traversable) else Path(path)
-    return _checked(load_documents(root))
+    return _built(*load_all(root))
 
 
 def _checked(documents: list[Document]) -> RuleSet:
-    """Validate, check and resolve documents into a rule set (every entry point goes through here)."""
-    loaded = merge_documents(documents)
-    spec = resolve(loaded)
+    """Validate, check and resolve documents into a rule set."""
+    return _built(*check_all(documents))
+
+
+def _built(loaded: Loaded, spec: RuleFile) -> RuleSet:
+    """The rule set of checked, resolved rules (every entry point goes through here)."""
     positions = {
         (section, str(getattr(model, "id", getattr(model, "name", "")))): position
         for section, rows in loaded.entries.items()
         for model, position, _ in rows
     }
-    return RuleSet(spec, positions, _checked_token=_TOKEN)
+    return RuleSet(spec, positions, warnings=loaded.warnings, _checked_token=_TOKEN)
 
 
 _TOKEN = object()
@@ -95,12 +101,15 @@ class RuleSet:
         spec: RuleFile,
         positions: Mapping[tuple[str, str], SourcePosition] | None = None,
         *,
+        warnings: Iterable[RuleIssue] = (),
         _checked_token: object = None,
     ) -> None:
         if _checked_token is not _TOKEN:
             raise TypeError("build a RuleSet with load_ruleset(path) or RuleSet.from_dict(data)")
         self._spec = spec
         self._positions = dict(positions or {})
+        #: problems found while loading that did not stop it (codes in ``xxrules.errors.WARNING_CODES``)
+        self.warnings: tuple[RuleIssue, ...] = tuple(warnings)
         self._build()
 
     @classmethod
@@ -129,6 +138,8 @@ class RuleSet:
         office, policy = spec.jurisdiction.task_force_office, spec.jurisdiction.handling
         self._ladder = Ladder(self._graph, department_refs(self.directory), office)
         self._department_names = DepartmentNames(self.directory, self._ladder.departments)
+        #: Working days: the pack's ``calendar`` years, then chinesecalendar, then Monday-Friday
+        self.calendar = WorkCalendar(spec.calendar)
         police = self._ladder.departments.get(policy.police)
         self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
         matcher = Matcher(
@@ -246,13 +257,17 @@ class RuleSet:
 
     def __getstate__(self) -> dict[str, Any]:
         positions = [[s, k, p.model_dump()] for (s, k), p in sorted(self._positions.items())]
-        return {"spec": self.to_dict(), "positions": positions}
+        return {"spec": self.to_dict(), "positions": positions, "warnings": [w.to_dict() for w in self.warnings]}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # A pickle holds a spec that was checked when it was loaded: validate its shape, rebuild the rest.
         self._spec = RuleFile.model_validate(state["spec"])
         self._positions = {(s, k): SourcePosition(**p) for s, k, p in state["positions"]}
+        self.warnings = tuple(RuleIssue(**w) for w in state.get("warnings", ()))
         self._build()
+
+    def _repr_html_(self) -> str:
+        return html_repr(self)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RuleSet) and self.fingerprint == other.fingerprint

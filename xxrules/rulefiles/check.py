@@ -33,7 +33,17 @@ __all__ = ["item_rule", "resolve"]
 
 
 def _check_duplicates(checker: Checker) -> None:
-    for section in ("roles", "departments", "regions", "fields", "items", "rules", "criminal_triggers", "warnings"):
+    for section in (
+        "roles",
+        "departments",
+        "regions",
+        "fields",
+        "items",
+        "rules",
+        "criminal_triggers",
+        "warnings",
+        "calendar",
+    ):
         seen: dict[str, SourcePosition] = {}
         for model, position, _ in checker.loaded.entries[section]:
             key = str(getattr(model, "id", None) or getattr(model, "name", ""))
@@ -228,6 +238,7 @@ def resolve(loaded: Loaded) -> RuleFile:
     triggers = tuple(_resolve_trigger(checker, trigger) for trigger in checker.spec.criminal_triggers)
     police = _check_police(checker)
     warnings = resolve_indicators(checker)
+    _check_calendar(checker)
     if checker.issues:
         raise RuleSetError(sorted(checker.issues, key=_issue_order))
     jurisdiction = checker.spec.jurisdiction
@@ -250,6 +261,27 @@ def resolve(loaded: Loaded) -> RuleFile:
             "warnings": warnings,
         }
     )
+
+
+def _check_calendar(checker: Checker) -> None:
+    """Each year's arrangement: days in that year, holidays not empty, worked days on weekends, one entry a year."""
+    years: set[int] = set()
+    for entry in checker.spec.calendar:
+        if entry.year in years:
+            checker.report("XR121", f"the calendar gives {entry.year} twice", "calendar", entry, "year")
+        years.add(entry.year)
+        for index, period in enumerate(entry.holidays):
+            for name, day in (("first", period.first), ("last", period.last)):
+                if day.year != entry.year:
+                    message = f"{day} is not in {entry.year}"
+                    checker.report("XR121", message, "calendar", entry, f"holidays.{index}.{name}")
+            if period.last < period.first:
+                message = f"holiday {period.name} ends before it starts"
+                checker.report("XR121", message, "calendar", entry, f"holidays.{index}")
+        for index, day in enumerate(entry.working_days):
+            if day.year != entry.year or day.weekday() < 5:
+                message = f"worked day {day} must be a Saturday or Sunday of {entry.year}"
+                checker.report("XR121", message, "calendar", entry, f"working_days.{index}")
 
 
 def _check_police(checker: Checker) -> str:

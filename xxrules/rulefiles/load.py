@@ -13,17 +13,19 @@ File order never matters: sections are merged and sorted by id.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from xxrules.errors import RuleIssue, RuleSetError, did_you_mean
 from xxrules.models import (
+    CalendarYear,
     CriminalTrigger,
     Department,
     Indicator,
@@ -40,7 +42,17 @@ from xxrules.models import (
 )
 from xxrules.rulefiles.yaml import Document, Loc, read_yaml_text
 
-__all__ = ["MAX_FILE_BYTES", "Loaded", "find_rule_files", "load_documents", "merge_documents", "shipped_rules"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Loaded",
+    "Read",
+    "find_rule_files",
+    "load_documents",
+    "merge_collecting",
+    "merge_documents",
+    "read_documents",
+    "shipped_rules",
+]
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "roles": Role,
@@ -53,6 +65,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "warnings": Indicator,
     "sampling": SamplingRule,
     "quiet_days": QuietDays,
+    "calendar": CalendarYear,
 }
 _SUFFIXES = (".yaml", ".yml")
 
@@ -71,6 +84,12 @@ class Loaded:
         default_factory=lambda: {name: [] for name in SECTIONS}
     )
     documents: dict[str, Document] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  #: what failed validation, as JSON text
+    warnings: list[RuleIssue] = field(default_factory=list)  #: problems that do not stop loading (WARNING_CODES)
+
+    def refuse(self, raw: Any) -> None:
+        """Keep the text of something that did not validate: names it defines explain later problems."""
+        self.refused.append(json.dumps(raw, ensure_ascii=False, default=str))
 
     def rule_file(self) -> RuleFile:
         """The merged sections as one :class:`RuleFile`, each sorted by its key."""
@@ -139,19 +158,37 @@ def _display(path: Traversable) -> str:
 
 
 def load_documents(root: Traversable) -> list[Document]:
-    """Read every rule file under ``root``; collect every read or parse problem."""
-    documents: list[Document] = []
-    issues: list[RuleIssue] = []
+    """Read every rule file under ``root``; raise with every read or parse problem."""
+    read = read_documents(root)
+    if read.issues:
+        raise RuleSetError(read.issues)
+    return read.documents
+
+
+@dataclass
+class Read:
+    """The rule files that parsed, the problems of those that did not, and what is known of their text."""
+
+    documents: list[Document] = field(default_factory=list)
+    issues: list[RuleIssue] = field(default_factory=list)
+    unparsed: list[str | None] = field(default_factory=list)  #: texts that did not parse (None: not even read)
+
+
+def read_documents(root: Traversable) -> Read:
+    """Read every rule file under ``root``, going on past the files that cannot be read or parsed."""
+    read = Read()
     for name, file in find_rule_files(root):
+        text: str | None = None
         try:
-            documents.append(read_yaml_text(_read_text(file, name), name))
+            text = _read_text(file, name)
+            read.documents.append(read_yaml_text(text, name))
         except RuleSetError as exc:
-            issues.extend(exc.issues)
+            read.issues.extend(exc.issues)
+            read.unparsed.append(text)
         except (OSError, UnicodeDecodeError) as exc:
-            issues.append(RuleIssue("XR100", f"cannot read file: {exc}", file=name))
-    if issues:
-        raise RuleSetError(issues)
-    return documents
+            read.issues.append(RuleIssue("XR100", f"cannot read file: {exc}", file=name))
+            read.unparsed.append(None)
+    return read
 
 
 def _read_text(file: Traversable, name: str) -> str:
@@ -167,11 +204,7 @@ def _read_text(file: Traversable, name: str) -> str:
 
 def merge_documents(documents: list[Document]) -> Loaded:
     """Validate and merge the sections of all documents; raise with every problem found."""
-    loaded = Loaded()
-    issues: list[RuleIssue] = []
-    for doc in documents:
-        loaded.documents[doc.file] = doc
-        issues.extend(_merge_document(doc, loaded))
+    loaded, issues = merge_collecting(documents)
     if loaded.jurisdiction is None and not issues:
         issues.append(RuleIssue("XR110", "no file holds the 'jurisdiction' block", file=documents[0].file))
     if issues:
@@ -179,10 +212,21 @@ def merge_documents(documents: list[Document]) -> Loaded:
     return loaded
 
 
+def merge_collecting(documents: list[Document]) -> tuple[Loaded, list[RuleIssue]]:
+    """The entries of all documents that validate, and the problems of those that do not."""
+    loaded = Loaded()
+    issues: list[RuleIssue] = []
+    for doc in documents:
+        loaded.documents[doc.file] = doc
+        issues.extend(_merge_document(doc, loaded))
+    return loaded, issues
+
+
 def _merge_document(doc: Document, loaded: Loaded) -> list[RuleIssue]:
     if doc.data is None:
         return []
     if not isinstance(doc.data, dict):
+        loaded.refuse(doc.data)
         return [doc.issue("XR102", "a rule file must be a mapping of sections", ())]
     issues: list[RuleIssue] = []
     for section, value in doc.data.items():
@@ -192,6 +236,7 @@ def _merge_document(doc: Document, loaded: Loaded) -> list[RuleIssue]:
             issues.extend(_merge_section(doc, str(section), value, loaded))
         else:
             hint = did_you_mean(str(section), ["jurisdiction", *SECTIONS], cutoff=0.6)
+            loaded.refuse(value)
             issues.append(doc.issue("XR114", f"unknown section '{section}'", (section,), suggestion=hint))
     return issues
 
@@ -208,17 +253,42 @@ def _merge_jurisdiction(doc: Document, value: Any, loaded: Loaded) -> list[RuleI
 
 def _merge_section(doc: Document, section: str, value: Any, loaded: Loaded) -> list[RuleIssue]:
     if not isinstance(value, list):
+        loaded.refuse(value)
         return [doc.issue("XR102", f"section '{section}' must be a list", (section,))]
     issues: list[RuleIssue] = []
     for index, raw in enumerate(value):
         loc: Loc = (section, index)
         model, problems = _validate(doc, SECTIONS[section], raw, loc)
         issues.extend(problems)
-        if model is not None:
+        if model is None:
+            loaded.refuse(raw)
+        else:
             line, column = doc.position(loc)
             position = SourcePosition(file=doc.file, line=line or 0, column=column or 0)
             loaded.entries[section].append((model, position, loc))
+            loaded.warnings.extend(_swallowed_fields(doc, SECTIONS[section], loc, raw))
     return issues
+
+
+def _swallowed_fields(doc: Document, model: type[BaseModel], loc: Loc, raw: Any) -> list[RuleIssue]:
+    """XR120 for each field name a block scalar of this entry holds as text while the field is not set."""
+    found: list[RuleIssue] = []
+    for path, key in doc.swallowed:
+        inside = path[len(loc) : -1]
+        if path[: len(loc)] != loc or key not in _field_names(model, inside) or key in _mapping_at(raw, inside):
+            continue
+        message = (
+            f"'{path[-1]}' is a block scalar that holds '{key}:' as text, and '{key}' is not set: "
+            "indent it like the other keys of its mapping if it is one"
+        )
+        found.append(doc.issue("XR120", message, path, field=".".join(str(p) for p in path[len(loc) :])))
+    return found
+
+
+def _mapping_at(raw: Any, path: tuple[Any, ...]) -> dict[str, Any]:
+    for part in path:
+        raw = raw[part] if isinstance(raw, dict | list) else None
+    return raw if isinstance(raw, dict) else {}
 
 
 def _validate(doc: Document, model: type[BaseModel], raw: Any, loc: Loc) -> tuple[BaseModel | None, list[RuleIssue]]:
@@ -226,16 +296,35 @@ def _validate(doc: Document, model: type[BaseModel], raw: Any, loc: Loc) -> tupl
         return model.model_validate(raw), []
     except ValidationError as exc:
         entry_id = raw.get("id") or raw.get("name") if isinstance(raw, dict) else None
-        return None, [_pydantic_issue(doc, error, loc, entry_id) for error in exc.errors()]
+        return None, [_pydantic_issue(doc, error, loc, entry_id, model) for error in exc.errors()]
 
 
-def _pydantic_issue(doc: Document, error: Any, loc: Loc, entry_id: Any) -> RuleIssue:
+def _pydantic_issue(doc: Document, error: Any, loc: Loc, entry_id: Any, model: type[BaseModel]) -> RuleIssue:
     where = tuple(part for part in error["loc"] if not str(part).startswith(("function-", "tagged-")))
     field_path = ".".join(str(part) for part in where) or None
-    message = error["msg"]
+    message, hint = error["msg"], None
     if error["type"] == "extra_forbidden":
         message = f"unknown field '{where[-1]}'"
+        hint = did_you_mean(str(where[-1]), _field_names(model, where[:-1]), cutoff=0.6)
     elif "input" in error and not isinstance(error["input"], dict | list):
         message += f" (got {error['input']!r})"
     rule_id = str(entry_id) if entry_id is not None else None
-    return doc.issue("XR102", message, (*loc, *where), rule_id=rule_id, field=field_path)
+    return doc.issue("XR102", message, (*loc, *where), rule_id=rule_id, field=field_path, suggestion=hint)
+
+
+def _field_names(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys a rule file may write in the mapping at ``path`` inside ``model`` ([] if not known)."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None or isinstance(part, int):
+            continue
+        found = [f for name, f in current.model_fields.items() if part in (name, f.alias)]
+        current = _model_in(found[0].annotation) if found else None
+    return [] if current is None else [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (``X``, ``X | None``, ``tuple[X, ...]``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in get_args(annotation) if (m := _model_in(arg)) is not None), None)

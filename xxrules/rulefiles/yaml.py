@@ -10,6 +10,7 @@ data we keep a map from each value's path (``('items', 3, 'lead')``) to its
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ class Document:
     file: str
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: (path of a value written as a block scalar, a key it holds as text): ``priority: 10`` indented
+    #: under ``description: >-`` becomes part of the description (the loader warns when it is a field name)
+    swallowed: list[tuple[Loc, str]] = field(default_factory=list)
 
     def position(self, loc: Loc) -> tuple[int | None, int | None]:
         """Line and column of ``loc``, or of its nearest written ancestor."""
@@ -52,6 +56,8 @@ class Document:
         line, column = self.position(loc)
         return RuleIssue(code, message, file=self.file, line=line, column=column, **context)
 
+
+_KEYLIKE = re.compile(r"(?:^|\s)([a-z_][a-z0-9_]*):(?=\s|$)", re.MULTILINE)
 
 #: Values one rule file may hold once aliases are expanded (the shipped pack holds about 20,000 in all).
 MAX_VALUES = 200_000
@@ -68,6 +74,7 @@ class _Builder:
         self._built: set[int] = set()
         self._budget = MAX_VALUES
         self._copies = 0  # values built again because an alias names them
+        self.swallowed: list[tuple[Loc, str]] = []
 
     def build(self, node: Node, loc: Loc) -> Any:
         self._count(node)
@@ -126,6 +133,8 @@ class _Builder:
                 raise self._fail("XR101", f"duplicate key '{key}'", key_node)
             self.positions[(*loc, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*loc, key))
+            if isinstance(value_node, ScalarNode) and value_node.style in ("|", ">"):
+                self.swallowed += [((*loc, key), word) for word in _KEYLIKE.findall(str(value_node.value))]
         return result
 
     def _fail(self, code: str, message: str, node: Node) -> RuleSetError:
@@ -184,7 +193,7 @@ def read_yaml_text(text: str, file: str) -> Document:
         return Document(file, None)
     builder = _Builder(file, yaml)
     data = builder.build(node, ())
-    return Document(file, data, builder.positions)
+    return Document(file, data, builder.positions, builder.swallowed)
 
 
 def read_yaml(path: Path, file: str | None = None) -> Document:

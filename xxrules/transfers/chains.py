@@ -51,11 +51,7 @@ import networkx as nx
 from xxrules.common.chinatime import local_time
 from xxrules.common.jsonlines import DEFAULT_LIMITS, Limits, read_jsonl, writable
 from xxrules.common.names import DepartmentNames
-from xxrules.common.workdays import (
-    add_working_days,
-    calendar_notes,
-    working_days_between,
-)
+from xxrules.common.workdays import WorkCalendar
 from xxrules.errors import ClueError
 from xxrules.jurisdiction.graph import arbiters, key_of, node
 from xxrules.models import (
@@ -166,6 +162,7 @@ class _Case:
     policy: HandlingPolicy
     office: str
     names: DepartmentNames
+    calendar: WorkCalendar
 
     def name(self, dept_id: str) -> str:
         return self.names.ref(dept_id).name
@@ -275,7 +272,7 @@ def _case(ruleset: RuleSet, clue: TransferredClue, decision: Decision) -> _Case:
     criminal = Flag.criminal_check in decision.flags or decision.referral is not None
     police = policy.police if criminal else None
     competent = _competent(ruleset, decision, police, office)
-    return _Case(clue, decision, competent, police, policy, office, ruleset.department_names)
+    return _Case(clue, decision, competent, police, policy, office, ruleset.department_names, ruleset.calendar)
 
 
 def _competent(ruleset: RuleSet, decision: Decision, police: str | None, office: str) -> tuple[str, ...]:
@@ -356,8 +353,8 @@ def _window_problems(case: _Case, notes: list[str]) -> Iterator[_Problem]:
             continue
         if t.to == case.police:
             continue  # a criminal referral, not a return
-        notes.extend(calendar_notes(local_time(since).date(), local_time(t.at).date()))
-        taken = working_days_between(since, t.at)
+        notes.extend(case.calendar.notes(local_time(since).date(), local_time(t.at).date()))
+        taken = case.calendar.working_days_between(since, t.at)
         if taken > window:
             yield _Problem(
                 Verdict.late_return,
@@ -424,14 +421,13 @@ def _who(
     return (holder if case.transfers else case.lead()), []
 
 
-def _deadline(name: str, start: datetime | None, days: int, basis: str) -> Deadline:
+def _deadline(case: _Case, name: str, start: datetime | None, days: int, basis: str) -> Deadline:
     period = f"{days} working day" + ("s" if days != 1 else "")
     if start is None:
         return Deadline(name=name, period=period, basis=basis, notes=("no start time: received_at is missing",))
-    due = add_working_days(start, days)
-    return Deadline(
-        name=name, period=period, due=due, basis=basis, notes=calendar_notes(local_time(start).date(), due.date())
-    )
+    due = case.calendar.add_working_days(start, days)
+    notes = case.calendar.notes(local_time(start).date(), due.date())
+    return Deadline(name=name, period=period, due=due, basis=basis, notes=notes)
 
 
 def _deadlines(case: _Case, responsible: str) -> tuple[Deadline, ...]:
@@ -439,12 +435,14 @@ def _deadlines(case: _Case, responsible: str) -> tuple[Deadline, ...]:
     held_since = case.transfers[-1].at if case.transfers else clue.received_at
     rows = [
         _deadline(
+            case,
             f"return_by 退回时限: {case.name(case.holder())}",
             held_since,
             policy.return_window_working_days,
             "a holder may return a ticket only within the window, with a legal basis (首办负责)",
         ),
         _deadline(
+            case,
             f"handle_by 办理时限: {case.name(responsible)}",
             clue.received_at,
             policy.handle_working_days,
@@ -454,6 +452,7 @@ def _deadlines(case: _Case, responsible: str) -> tuple[Deadline, ...]:
     if clue.found_by is not None and clue.found_by != case.lead():
         rows.append(
             _deadline(
+                case,
                 f"transfer_by 移送时限: {case.name(clue.found_by)}",
                 clue.received_at,
                 policy.transfer_window_working_days,
@@ -470,6 +469,6 @@ def _notices(case: _Case, names: DepartmentNames) -> tuple[Notice, ...]:
     if finder is None or finder == lead:
         return ()
     start = case.clue.received_at
-    due = add_working_days(start, case.policy.transfer_window_working_days) if start else None
+    due = case.calendar.add_working_days(start, case.policy.transfer_window_working_days) if start else None
     reason = f"{names.ref(finder).name} found a matter of {names.ref(lead).name} (告知, 线索移送)"
     return (Notice(to=names.ref(lead), by=names.ref(finder), reason=reason, due=due),)
