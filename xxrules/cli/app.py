@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO, NoReturn
+from typing import Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from xxrules import __version__
+from xxrules.cli.shared import err, fail, load_rules
 from xxrules.common.jsonlines import MAX_TEXT, Limits, check_text, read_jsonl
 from xxrules.common.windows import parse_window
 from xxrules.drawing import write_graph
@@ -51,7 +52,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 RulesOption = Annotated[
     Path | None,
@@ -94,11 +94,6 @@ class ExplainFormat(StrEnum):
     json = "json"
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
 #: Width of standard output when it is neither a terminal nor told by COLUMNS: wide enough for any row,
 #: so a table piped to a file or a pager is as wide as its content and nothing wraps mid-word.
 CONTENT_WIDTH = 10_000
@@ -111,12 +106,7 @@ def _stdout() -> Console:
 
 
 def _load(rules: Path | None) -> RuleSet:
-    try:
-        return load_ruleset(rules)
-    except RuleSetError as exc:
-        for issue in exc.issues:
-            err.print(escape(str(issue)))
-        _fail(f"{len(exc.issues)} problem(s) in the rules; nothing was routed")
+    return load_rules(rules, "nothing was routed")
 
 
 def _open_input(path: str) -> BinaryIO:
@@ -126,7 +116,7 @@ def _open_input(path: str) -> BinaryIO:
     try:
         return open(path, "rb")
     except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror}")
+        fail(f"cannot read {path}: {exc.strerror}")
 
 
 def _counted(decisions: Iterator[Decision], counts: Counter[str]) -> Iterator[Decision]:
@@ -278,7 +268,7 @@ def _explained(ruleset: RuleSet, clue: str, engine: Engine) -> Decision:
     """The decision for ``explain``'s argument; text no reader would take gives an ``invalid`` decision."""
     if clue.lstrip().startswith("{"):
         decisions = list(ruleset.route_lines([clue], engine=engine.value))
-        return decisions[0] if decisions else _fail("empty clue")
+        return decisions[0] if decisions else fail("empty clue")
     try:
         check_text(clue)
     except ClueError as exc:
@@ -455,9 +445,9 @@ def graph(
     png_only = {"--focus": focus, "--edges": edges, "--kinds": kinds, "--font": font}
     misused = [name for name, value in png_only.items() if value is not None]
     if fmt is not GraphFormat.png and misused:
-        _fail(f"{', '.join(misused)}: for --format png only")
+        fail(f"{', '.join(misused)}: for --format png only")
     if fmt is GraphFormat.png and output is None:
-        _fail("--format png needs --output FILE")
+        fail("--format png needs --output FILE")
     options = (
         {
             "focus": focus,
@@ -473,7 +463,7 @@ def graph(
     try:
         write_graph(jurisdiction_graph(ruleset), output or sys.stdout.buffer, fmt.value, **options)
     except ExportError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if output is not None:
         err.print(f"wrote {output} ({fmt.value})")
 

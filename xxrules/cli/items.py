@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from xxrules.cli.shared import err, fail
 from xxrules.errors import RuleSetError
 from xxrules.render.workbench import history_table
 from xxrules.routing.ruleset import RuleSet
@@ -29,25 +30,19 @@ from xxrules.workbench import (
 __all__ = ["items_app"]
 
 items_app = typer.Typer(help="The item list (事项清单) as spreadsheets with Chinese headers.", no_args_is_help=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 RulesOption = Annotated[
     str | None, typer.Option("--rules", "-r", help="Rule folder, file or git:REV:PATH (default: the shipped pack).")
 ]
 
 
-def _fail(message: str) -> NoReturn:
-    _err.print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(2)
-
-
 def _rules(source: str | None) -> RuleSet:
     try:
         return open_rules(source)
     except WorkbenchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except RuleSetError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @items_app.command("export")
@@ -58,13 +53,13 @@ def export_items(
 ) -> None:
     """Write the item list with Chinese headers (事项名称, 所属领域, 牵头部门 …), departments by name."""
     if encoding not in ("utf-8-sig", "gb18030"):
-        _fail(f"unknown encoding {encoding!r}: utf-8-sig or gb18030")
+        fail(f"unknown encoding {encoding!r}: utf-8-sig or gb18030")
     ruleset = _rules(rules)
     try:
         write_item_sheet(out, ruleset, encoding=encoding)
     except WorkbenchError as exc:
-        _fail(str(exc))
-    _err.print(f"wrote {len(ruleset.items)} item(s) to {escape(str(out))}")
+        fail(str(exc))
+    err.print(f"wrote {len(ruleset.items)} item(s) to {escape(str(out))}")
 
 
 @items_app.command("import")
@@ -83,10 +78,10 @@ def import_items(
         found = read_item_sheet(sheet_file, ruleset, sheet)
     except SheetError as exc:
         for problem in exc.problems:
-            _err.print(escape(str(problem)))
-        _fail(f"{len(exc.problems)} problem(s) in {sheet_file}; nothing was imported")
+            err.print(escape(str(problem)))
+        fail(f"{len(exc.problems)} problem(s) in {sheet_file}; nothing was imported")
     except WorkbenchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     print(items_yaml(found.items), end="")
 
 
@@ -108,7 +103,7 @@ def apply_request(
     try:
         record = apply_change(rules, *read_request(request))
     except WorkbenchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     print(f"change {record.seq}: {record.kind.value} {record.item_id} ({record.before} → {record.after})")
 
 

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from xxrules.errors import RuleSetError
+from xxrules.cli.shared import err, fail, load_rules
 from xxrules.models import Clue
 from xxrules.planning import (
     Plan,
@@ -32,11 +32,9 @@ from xxrules.planning import (
     write_results,
 )
 from xxrules.planning.catalogue import read_policy
-from xxrules.routing.ruleset import RuleSet, load_ruleset
+from xxrules.routing.ruleset import RuleSet
 
 __all__ = ["register"]
-
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class PlanFormat(StrEnum):
@@ -50,18 +48,8 @@ class DedupeFormat(StrEnum):
     table = "table"
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    _err.print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
 def _rules(path: Path | None) -> RuleSet:
-    try:
-        return load_ruleset(path)
-    except RuleSetError as exc:
-        for issue in exc.issues:
-            _err.print(escape(str(issue)))
-        _fail(f"{len(exc.issues)} problem(s) in the rules")
+    return load_rules(path, "nothing was planned")
 
 
 def read_clues(path: Path) -> list[Clue]:
@@ -90,11 +78,11 @@ def _report(plan: Plan) -> None:
     merged, alone = len(plan.visits), plan.checks_without_merging
     saved = alone - merged
     share = f" ({100 * saved / alone:.0f}%)" if alone else ""
-    _err.print(f"{merged} visits; {alone} without merging; {saved} saved{share}; seed {plan.seed}")
+    err.print(f"{merged} visits; {alone} without merging; {saved} saved{share}; seed {plan.seed}")
     for item, why in plan.skipped_items:
-        _err.print(f"not planned: {item}: {escape(why)}")
+        err.print(f"not planned: {item}: {escape(why)}")
     for clue_id, why in plan.unmatched_clues:
-        _err.print(f"clue {clue_id} not visited: {escape(why)}")
+        err.print(f"clue {clue_id} not visited: {escape(why)}")
 
 
 def plan(
@@ -132,7 +120,7 @@ def plan(
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except ValueError as exc:
-        _fail(f"--start/--end: {exc}")
+        fail(f"--start/--end: {exc}")
     try:
         sampling, quiet = read_policy(policy) if policy else (None, None)
         made = plan_inspections(
@@ -153,9 +141,9 @@ def plan(
         if results is not None:
             write_results(result_records(made), results)
     except PlanRefusedError as exc:
-        _fail(str(exc), 1)
+        fail(str(exc), 1)
     except PlanInputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _report(made)
 
 
@@ -189,7 +177,7 @@ def dedupe(
     try:
         clues = read_clues(file)
     except PlanInputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     groups = group_duplicates(
         [ruleset.route(c) for c in clues], clues, rules=ruleset, window_days=window_days, threshold=threshold
     )
@@ -208,7 +196,7 @@ def dedupe(
                 group.item.id if group.item else "",
             )
         Console(soft_wrap=True).print(table)
-    _err.print(f"{len(clues)} clues, {sum(len(g.clue_ids) > 1 for g in groups)} groups of duplicates")
+    err.print(f"{len(clues)} clues, {sum(len(g.clue_ids) > 1 for g in groups)} groups of duplicates")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,22 +6,21 @@ import json
 from enum import StrEnum
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from xxrules.errors import RuleSetError
+from xxrules.cli.shared import err, fail, load_rules
 from xxrules.expectations import Case, CaseError, TestReport, load_cases, run_cases
 from xxrules.render.expectations import expectation_report
 from xxrules.render.tables import labeller
-from xxrules.routing.ruleset import RuleSet, load_ruleset
+from xxrules.routing.ruleset import RuleSet
 from xxrules.rulefiles.load import shipped_rules
 
 __all__ = ["register"]
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 #: The sub-folder of a rule folder that holds its own cases (the rule loader skips it).
 TESTS_FOLDER = "tests"
@@ -32,18 +31,8 @@ class CaseFormat(StrEnum):
     json = "json"
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    _err.print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
 def _ruleset(rules: Path | None) -> RuleSet:
-    try:
-        return load_ruleset(rules)
-    except RuleSetError as exc:
-        for issue in exc.issues:
-            _err.print(escape(str(issue)))
-        _fail(f"{len(exc.issues)} problem(s) in the rules; no case was run")
+    return load_rules(rules, "no case was run")
 
 
 def _default_paths(rules: Path | None) -> list[Path | Traversable]:
@@ -51,7 +40,7 @@ def _default_paths(rules: Path | None) -> list[Path | Traversable]:
     folder: Traversable = shipped_rules() if rules is None else rules if rules.is_dir() else rules.parent
     tests = folder.joinpath(TESTS_FOLDER)
     if not tests.is_dir():
-        _fail(f"no {TESTS_FOLDER}/ folder in {folder}: name the case files or folders to run")
+        fail(f"no {TESTS_FOLDER}/ folder in {folder}: name the case files or folders to run")
     return [tests]
 
 
@@ -60,8 +49,8 @@ def _cases(paths: list[Path | Traversable]) -> list[Case]:
         return load_cases(paths)
     except CaseError as exc:
         for issue in exc.issues:
-            _err.print(escape(str(issue)))
-        _fail(f"{len(exc.issues)} problem(s) in the case files; no case was run")
+            err.print(escape(str(issue)))
+        fail(f"{len(exc.issues)} problem(s) in the case files; no case was run")
 
 
 def _run(ruleset: RuleSet, cases: list[Case]) -> TestReport:
@@ -69,8 +58,8 @@ def _run(ruleset: RuleSet, cases: list[Case]) -> TestReport:
         return run_cases(ruleset, cases)
     except CaseError as exc:
         for issue in exc.issues:
-            _err.print(escape(str(issue)))
-        _fail(f"{len(exc.issues)} name(s) in the cases unknown to the rules; no case was run")
+            err.print(escape(str(issue)))
+        fail(f"{len(exc.issues)} name(s) in the cases unknown to the rules; no case was run")
 
 
 def _print(report: TestReport, ruleset: RuleSet, fmt: CaseFormat, min_pass: float | None) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import track
 
 from xxrules.cli.items import items_app
+from xxrules.cli.shared import err, fail, report_rule_problems
 from xxrules.common.jsonlines import read_jsonl
 from xxrules.errors import ClueError, RuleSetError
 from xxrules.expectations import CaseError, load_cases
@@ -24,8 +25,6 @@ from xxrules.workbench import WorkbenchError, coverage, diff, guide, has_errors,
 from xxrules.workbench.clues import Progress
 
 __all__ = ["read_clue_file", "register"]
-
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class LintFormat(StrEnum):
@@ -44,11 +43,6 @@ class CoverageFormat(StrEnum):
     json = "json"
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    _err.print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
 def _is_case_file(path: Path) -> bool:
     """Whether ``path`` holds expectation cases: a folder, YAML, or JSON Lines whose first object has ``expect``."""
     if path.is_dir() or path.suffix in (".yaml", ".yml"):
@@ -62,14 +56,14 @@ def read_clue_file(path: Path) -> list[Any]:
     """The clues of ``path``: expectation cases (read by :func:`~xxrules.expectations.load_cases`) or clue
     JSON Lines; a line that is not a clue is reported on stderr and skipped."""
     if not path.exists():
-        _fail(f"no clue file at {path}")
+        fail(f"no clue file at {path}")
     if _is_case_file(path):
         try:
             return [case.clue for case in load_cases(path)]
         except CaseError as exc:
             for issue in exc.issues:
-                _err.print(escape(str(issue)))
-            _fail(f"{len(exc.issues)} problem(s) in the case files")
+                err.print(escape(str(issue)))
+            fail(f"{len(exc.issues)} problem(s) in the case files")
     return list(_plain_clues(path))
 
 
@@ -77,27 +71,25 @@ def _plain_clues(path: Path) -> Iterator[dict[str, Any]]:
     with path.open("rb") as stream:
         for _, value in read_jsonl(stream):
             if isinstance(value, ClueError):
-                _err.print(f"{escape(str(path))}: skipped {escape(str(value))}")
+                err.print(f"{escape(str(path))}: skipped {escape(str(value))}")
             else:
                 yield value
 
 
 def _progress(label: str) -> Progress | None:
     """A progress bar on stderr when it is a terminal; None (quiet) when piped or redirected."""
-    if not _err.is_terminal:
+    if not err.is_terminal:
         return None
-    return lambda items, total: track(items, total=total, description=label, console=_err, transient=True)
+    return lambda items, total: track(items, total=total, description=label, console=err, transient=True)
 
 
 def _rules(source: str | None) -> RuleSet:
     try:
         return open_rules(source)
     except WorkbenchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except RuleSetError as exc:
-        for issue in exc.issues:
-            _err.print(escape(str(issue)))
-        _fail(f"{len(exc.issues)} problem(s) in the rules of {source or 'the shipped pack'}")
+        report_rule_problems(exc, f"in {source or 'the shipped pack'}")
 
 
 ClueFileOption = Annotated[
@@ -116,7 +108,7 @@ def lint_command(
     Each finding has a code (XL300-XL308), a severity and file:line. Exit 1 when any finding is an error.
     """
     if folder is not None and not folder.exists():
-        _fail(f"no rule folder or file at {folder}")
+        fail(f"no rule folder or file at {folder}")
     findings = lint(folder)
     print(lint_json(findings) if fmt is LintFormat.json else lint_text(findings), end="")
     raise typer.Exit(1 if has_errors(findings) else 0)

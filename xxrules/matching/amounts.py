@@ -30,6 +30,10 @@ _MONEY_AFTER = re.compile(r"块钱|元(?!旦)|块|圆|人民币")
 _MONEY_NEAR = re.compile(
     r"元|块|钱|工资|薪|费|款|卡|充|欠|损失|赔|退|借|骗|投资|集资|交|花|付|转账|罚|贷|价|金|账|收|押|租|买|购"
 )
+#: Any cue that can make a numeral money: a currency sign or word, 元/块/圆, or a money word.
+_ANY_MONEY_CUE = re.compile(r"[￥¥$圆]|rmb|RMB|人民币|" + _MONEY_NEAR.pattern)
+#: Longer texts can only hold money with a cue; a text this short may be a bare number ("八万").
+_SHORT_TEXT = 24
 _CLAUSE = re.compile(r"[，。；！？、,;!?\s]")
 _NOT_MONEY_BEFORE = re.compile(r"(?:第|百分之)$")
 _ID_NEIGHBOUR = re.compile(r"[0-9A-Za-z:/\-_]")
@@ -223,7 +227,10 @@ def read_amounts(text: str) -> list[AmountReading]:
     >>> read_amounts("三个人住五层楼，千万别信")
     []
     """
-    found, i = [], 0
+    found: list[AmountReading] = []
+    if len(text) > _SHORT_TEXT and _ANY_MONEY_CUE.search(text) is None:
+        return found  # no cue anywhere, and too long to be a bare number: nothing can be money (fast path)
+    i = 0
     while start := _START.search(text, i):
         i = start.start()
         run = _run_at(text, i) if i == 0 or not text[i - 1].isdigit() else None

@@ -152,6 +152,7 @@ class Matcher:
         self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
         conditions = [rule.when for rule in rules] + list(extra)
         self.mention_names = mention_names(directory)
+        self._names = frozenset(self.region_names) | frozenset(self.mention_names)  # never cut: names, not words
         words = {normalize(w) for cond in conditions for w in _keywords(cond)}
         words |= set(self.region_names) | set(self.mention_names)
         self.patterns = sorted(w for w in words if w)
@@ -203,8 +204,7 @@ class Matcher:
 
     def _cuts(self, text: str, hits: dict[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
         """Remove from ``hits`` the keyword hits that are not words of ``text`` (place names always count)."""
-        names = self.region_names.keys() | self.mention_names.keys()
-        keywords = {word: spans for word, spans in hits.items() if word not in names}
+        keywords = {word: spans for word, spans in hits.items() if word not in self._names}
         cuts = self.boundaries.cuts(text, keywords, breaks)
         for cut in cuts:
             hits[cut.keyword].remove((cut.start, cut.end))
