@@ -107,6 +107,19 @@ class CalendarYear(_Frozen):
     working_days: tuple[date, ...] = ()
 
 
+class Industry(_Frozen):
+    """A kind of business and the items that apply to it (一业一册: one compliance booklet per industry).
+
+    ``xxrules guide`` writes the booklet from this list; an industry not listed falls back to
+    matching its name against the items' names, fields and keywords.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    aliases: tuple[str, ...] = ()
+    items: tuple[str, ...] = Field(min_length=1)  # item ids
+
+
 class Jurisdiction(_Frozen):
     """Who the rule set is for, its version label, its default coordinator and handling policy."""
 
@@ -398,3 +411,4 @@ class RuleFile(_Frozen):
     sampling: tuple[SamplingRule, ...] = ()  # inspection planning: sampling policy rows
     quiet_days: tuple[QuietDays, ...] = ()  # inspection planning: quiet-day calendars (企业宁静日)
     calendar: tuple[CalendarYear, ...] = ()  # official holiday arrangements, one entry a year
+    industries: tuple[Industry, ...] = ()  # 一业一册: the items that apply to each kind of business

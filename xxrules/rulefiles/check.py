@@ -43,6 +43,7 @@ def _check_duplicates(checker: Checker) -> None:
         "criminal_triggers",
         "warnings",
         "calendar",
+        "industries",
     ):
         seen: dict[str, SourcePosition] = {}
         for model, position, _ in checker.loaded.entries[section]:
@@ -239,6 +240,7 @@ def resolve(loaded: Loaded) -> RuleFile:
     police = _check_police(checker)
     warnings = resolve_indicators(checker)
     _check_calendar(checker)
+    _check_industries(checker)
     if checker.issues:
         raise RuleSetError(sorted(checker.issues, key=_issue_order))
     jurisdiction = checker.spec.jurisdiction
@@ -261,6 +263,16 @@ def resolve(loaded: Loaded) -> RuleFile:
             "warnings": warnings,
         }
     )
+
+
+def _check_industries(checker: Checker) -> None:
+    """Every item an industry lists exists (XR105)."""
+    known = {item.id for item in checker.spec.items}
+    for industry in checker.spec.industries:
+        for index, item in enumerate(industry.items):
+            if item not in known:
+                hint = did_you_mean(item, sorted(known))
+                checker.report("XR105", f"unknown item '{item}'", "industries", industry, f"items.{index}", hint)
 
 
 def _check_calendar(checker: Checker) -> None:

@@ -29,6 +29,7 @@ from xxrules.models import (
     CriminalTrigger,
     Department,
     Indicator,
+    Industry,
     Jurisdiction,
     QuietDays,
     Region,
@@ -66,6 +67,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "sampling": SamplingRule,
     "quiet_days": QuietDays,
     "calendar": CalendarYear,
+    "industries": Industry,
 }
 _SUFFIXES = (".yaml", ".yml")
 

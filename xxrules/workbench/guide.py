@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
+from xxrules.common.text import normalize
 from xxrules.models import Condition, SamplingRule, SupervisionItem
 from xxrules.routing.ruleset import RuleSet
 from xxrules.workbench.columns import OBJECT_KIND_LABELS
@@ -65,9 +66,10 @@ def industry_terms(industry: str, extra: Iterable[str] = ()) -> tuple[str, ...]:
 def guide(ruleset: RuleSet, industry: str, terms: Iterable[str] = ()) -> Guide:
     """The compliance guide for ``industry``: every item that applies, in item-list order.
 
-    An item applies when one of the industry's terms (:func:`industry_terms`) appears in the
-    item's name, its field's name or aliases, its keywords, or the keywords of a routing rule
-    leading to it. How often it is checked comes from the sampling policy (双随机: ratio by
+    The rule set's ``industries`` section says which items apply to an industry it lists
+    (by id, name or alias). For another industry, an item applies when one of its terms
+    (:func:`industry_terms`) appears in the item's name, its field's name or aliases, its
+    keywords, or the keywords of a routing rule leading to it. How often it is checked comes from the sampling policy (双随机: ratio by
     credit class; key fields in full).
 
     >>> from xxrules import load_ruleset
@@ -78,11 +80,14 @@ def guide(ruleset: RuleSet, industry: str, terms: Iterable[str] = ()) -> Guide:
     names = {d.id: d.name for d in ruleset.spec.departments}
     fields = {f.id: f for f in ruleset.spec.fields}
     routed = _rule_words(ruleset)
+    listed = _listed_items(ruleset, industry)
     entries = []
     for item in ruleset.spec.items:
         field = fields.get(ruleset.item_fields.get(item.id) or "")
         text = [item.name, item.domain, field.name if field else "", *(field.aliases if field else ())]
         matched = _matched(words, text, _item_words(item) | routed.get(item.id, set()))
+        if listed is not None:
+            matched = ("industries",) if item.id in listed else ()
         if matched:
             entries.append(_entry(ruleset, item, field.name if field else item.domain, names, matched))
     assert ruleset.spec.jurisdiction is not None
@@ -94,6 +99,15 @@ def guide(ruleset: RuleSet, industry: str, terms: Iterable[str] = ()) -> Guide:
         terms=words,
         entries=tuple(entries),
     )
+
+
+def _listed_items(ruleset: RuleSet, industry: str) -> frozenset[str] | None:
+    """The items the rule set's ``industries`` section lists for ``industry`` (by id, name or alias), if it does."""
+    wanted = normalize(industry)
+    for entry in ruleset.spec.industries:
+        if wanted in {normalize(name) for name in (entry.id, entry.name, *entry.aliases)}:
+            return frozenset(entry.items)
+    return None
 
 
 def _item_words(item: SupervisionItem) -> set[str]:
