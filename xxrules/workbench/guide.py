@@ -69,8 +69,8 @@ def guide(ruleset: RuleSet, industry: str, terms: Iterable[str] = ()) -> Guide:
     The rule set's ``industries`` section says which items apply to an industry it lists
     (by id, name or alias). For another industry, an item applies when one of its terms
     (:func:`industry_terms`) appears in the item's name, its field's name or aliases, its
-    keywords, or the keywords of a routing rule leading to it. How often it is checked comes from the sampling policy (双随机: ratio by
-    credit class; key fields in full).
+    keywords, or the keywords of a routing rule leading to it. How often it is checked comes
+    from the sampling policy (双随机: ratio by credit class; key fields in full).
 
     >>> from xxrules import load_ruleset
     >>> "catering_service" in [e.item_id for e in guide(load_ruleset(), "餐饮服务").entries]
