@@ -32,6 +32,8 @@ _MONEY_NEAR = re.compile(
 )
 #: Any cue that can make a numeral money: a currency sign or word, 元/块/圆, or a money word.
 _ANY_MONEY_CUE = re.compile(r"[￥¥$圆]|rmb|RMB|人民币|" + _MONEY_NEAR.pattern)
+#: Every amount holds a digit, a unit of ten or more, a lone numeral with 块/元 after it, or a currency sign.
+_MAYBE_AMOUNT = re.compile(r"[\d十拾百佰千仟万萬亿億￥¥$]|[一二两兩三四五六七八九壹贰叁肆伍陆柒捌玖][块元圆]")
 #: Longer texts can only hold money with a cue; a text this short may be a bare number ("八万").
 _SHORT_TEXT = 24
 _CLAUSE = re.compile(r"[，。；！？、,;!?\s]")
@@ -228,6 +230,8 @@ def read_amounts(text: str) -> list[AmountReading]:
     []
     """
     found: list[AmountReading] = []
+    if _MAYBE_AMOUNT.search(text) is None:
+        return found  # no digit, no 十/百/千/万/亿, no 一块/三元, no currency sign: no amount (fast path)
     if len(text) > _SHORT_TEXT and _ANY_MONEY_CUE.search(text) is None:
         return found  # no cue anywhere, and too long to be a bare number: nothing can be money (fast path)
     i = 0
