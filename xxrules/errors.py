@@ -41,6 +41,7 @@ __all__ = [
     "RuleSetError",
     "XxrulesError",
     "did_you_mean",
+    "location",
 ]
 
 #: Stable issue codes and what they mean.
@@ -77,6 +78,20 @@ WARNING_CODES: dict[str, str] = {
 }
 
 
+def location(file: str | None, line: int | None, column: int | None) -> str:
+    """``file:line:column``, as much of it as is known (``<rules>`` without a file).
+
+    >>> location("items.yaml", 12, None)
+    'items.yaml:12'
+    """
+    parts = [file or "<rules>"]
+    if line is not None:
+        parts.append(str(line))
+        if column is not None:
+            parts.append(str(column))
+    return ":".join(parts)
+
+
 class XxrulesError(Exception):
     """Root of every error xxrules raises on purpose."""
 
@@ -96,12 +111,7 @@ class RuleIssue:
 
     def location(self) -> str:
         """``file:line:column``, as much of it as is known."""
-        parts = [self.file or "<rules>"]
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.column is not None:
-                parts.append(str(self.column))
-        return ":".join(parts)
+        return location(self.file, self.line, self.column)
 
     def __str__(self) -> str:
         text = f"{self.location()} {self.code} {self.message}"

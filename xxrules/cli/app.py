@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from xxrules import __version__
-from xxrules.cli.shared import err, fail, load_rules
+from xxrules.cli.shared import RulesOption, err, fail, load_rules
 from xxrules.common.jsonlines import MAX_TEXT, Limits, check_text, read_jsonl
 from xxrules.common.windows import parse_window
 from xxrules.drawing import write_graph
@@ -52,11 +52,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-RulesOption = Annotated[
-    Path | None,
-    typer.Option("--rules", "-r", help="Rule folder or file (default: the shipped Xixian pack).", show_default=False),
-]
 
 
 class Engine(StrEnum):

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from xxrules.cli.shared import err, fail
+from xxrules.cli.shared import RulesSourceOption, err, fail
 from xxrules.errors import RuleSetError
 from xxrules.render.workbench import history_table
 from xxrules.routing.ruleset import RuleSet
@@ -31,10 +31,6 @@ __all__ = ["items_app"]
 
 items_app = typer.Typer(help="The item list (事项清单) as spreadsheets with Chinese headers.", no_args_is_help=True)
 
-RulesOption = Annotated[
-    str | None, typer.Option("--rules", "-r", help="Rule folder, file or git:REV:PATH (default: the shipped pack).")
-]
-
 
 def _rules(source: str | None) -> RuleSet:
     try:
@@ -48,7 +44,7 @@ def _rules(source: str | None) -> RuleSet:
 @items_app.command("export")
 def export_items(
     out: Annotated[Path, typer.Argument(help="The .xlsx or .csv file to write.")],
-    rules: RulesOption = None,
+    rules: RulesSourceOption = None,
     encoding: Annotated[str, typer.Option(help="CSV encoding: utf-8-sig or gb18030.")] = "utf-8-sig",
 ) -> None:
     """Write the item list with Chinese headers (事项名称, 所属领域, 牵头部门 …), departments by name."""
@@ -65,7 +61,7 @@ def export_items(
 @items_app.command("import")
 def import_items(
     sheet_file: Annotated[Path, typer.Argument(help="The .xlsx or .csv item list to read.")],
-    rules: RulesOption = None,
+    rules: RulesSourceOption = None,
     sheet: Annotated[str | None, typer.Option(help="Sheet name (default: the first).")] = None,
 ) -> None:
     """Read an item list from a spreadsheet and print it as the ``items:`` section of a rule file.

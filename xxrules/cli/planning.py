@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from xxrules.cli.shared import err, fail, load_rules
+from xxrules.cli.shared import RulesOption, err, fail, load_rules
 from xxrules.models import Clue
 from xxrules.planning import (
     Plan,
@@ -108,12 +108,7 @@ def plan(
     max_per_day: Annotated[
         int | None, typer.Option("--max-per-day", min=1, help="Visits per inspector per day.")
     ] = None,
-    rules: Annotated[
-        Path | None,
-        typer.Option(
-            "--rules", "-r", help="Rule folder or file (default: the shipped Xixian pack).", show_default=False
-        ),
-    ] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Plan joint inspections (双随机、一公开): one visit per object for every item due there."""
     ruleset = _rules(rules)
@@ -165,12 +160,7 @@ def dedupe(
     window_days: Annotated[int, typer.Option("--window-days", min=0, help="Longest gap between duplicates.")] = 30,
     threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0, help="Least text similarity.")] = 0.15,
     singletons: Annotated[bool, typer.Option("--singletons", help="Also list clues without duplicates.")] = False,
-    rules: Annotated[
-        Path | None,
-        typer.Option(
-            "--rules", "-r", help="Rule folder or file (default: the shipped Xixian pack).", show_default=False
-        ),
-    ] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Group clues that report one problem about one object, each group with one lead (防止多头检查、重复处罚)."""
     ruleset = _rules(rules)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -12,7 +12,17 @@ from rich.markup import escape
 from xxrules.errors import RuleSetError
 from xxrules.routing.ruleset import RuleSet, load_ruleset
 
-__all__ = ["err", "fail", "load_rules", "report_rule_problems"]
+__all__ = ["RulesOption", "RulesSourceOption", "err", "fail", "load_rules", "report_rule_problems"]
+
+#: ``--rules``: a rule folder or file; None loads the shipped pack.
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", "-r", help="Rule folder or file (default: the shipped Xixian pack).", show_default=False),
+]
+#: ``--rules`` for commands that also read a git revision (``git:REV:PATH``).
+RulesSourceOption = Annotated[
+    str | None, typer.Option("--rules", "-r", help="Rule folder, file or git:REV:PATH (default: the shipped pack).")
+]
 
 #: Standard error, for messages and summaries (standard output carries only results).
 err = Console(stderr=True, highlight=False, soft_wrap=True)

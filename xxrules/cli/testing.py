@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from xxrules.cli.shared import err, fail, load_rules
+from xxrules.cli.shared import RulesOption, err, fail, load_rules
 from xxrules.expectations import Case, CaseError, TestReport, load_cases, run_cases
 from xxrules.render.expectations import expectation_report
 from xxrules.render.tables import labeller
@@ -79,12 +79,7 @@ def run_tests(
             show_default=False,
         ),
     ] = None,
-    rules: Annotated[
-        Path | None,
-        typer.Option(
-            "--rules", "-r", help="Rule folder or file (default: the shipped Xixian pack).", show_default=False
-        ),
-    ] = None,
+    rules: RulesOption = None,
     fmt: Annotated[CaseFormat, typer.Option("--format", "-f", help="Output format.")] = CaseFormat.text,
     min_pass: Annotated[
         float | None,

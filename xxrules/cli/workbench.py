@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import track
 
 from xxrules.cli.items import items_app
-from xxrules.cli.shared import err, fail, report_rule_problems
+from xxrules.cli.shared import RulesSourceOption, err, fail, report_rule_problems
 from xxrules.common.jsonlines import read_jsonl
 from xxrules.errors import ClueError, RuleSetError
 from xxrules.expectations import CaseError, load_cases
@@ -138,9 +138,7 @@ def diff_command(
 
 def coverage_command(
     clues: ClueFileOption,
-    rules: Annotated[
-        str | None, typer.Option("--rules", "-r", help="Rule folder, file or git:REV:PATH (default: shipped pack).")
-    ] = None,
+    rules: RulesSourceOption = None,
     fmt: Annotated[CoverageFormat, typer.Option("--format", "-f", help="Output format.")] = CoverageFormat.table,
 ) -> None:
     """Route the clues and count, per rule and per item, the clues each fired on, decided and routed;
@@ -161,9 +159,7 @@ class GuideFormat(StrEnum):
 
 def guide_command(
     industry: Annotated[str, typer.Argument(help="The kind of business, e.g. 餐饮服务.")],
-    rules: Annotated[
-        str | None, typer.Option("--rules", "-r", help="Rule folder, file or git:REV:PATH (default: shipped pack).")
-    ] = None,
+    rules: RulesSourceOption = None,
     terms: Annotated[
         list[str] | None, typer.Option("--term", "-t", help="More words naming the business (饭店, 餐馆 …).")
     ] = None,

@@ -1,8 +1,10 @@
 """Deciding: from the rules that fired to one :class:`~xxrules.models.Decision`.
 
-Ranking: higher priority first, then higher specificity (field tests held,
-distinct keywords, keyword characters), then rule id, so the order never depends
-on file order. The top rules (same priority and specificity) either agree on the
+Ranking: higher priority first, then field tests held, then keyword evidence
+(distinct keywords weighed by the word policy, plus a named lead), then keyword
+characters, then rule id, so the order never depends on file order. A rule only
+weak words fired is set aside (it lost, never routes, never disputes). The top
+rules (same rank) either agree on the
 lead (``routed``) or not: then the dispute ladder (``xxrules.jurisdiction.disputes``) tries the item
 list, field ownership and closeness on the jurisdiction graph. Settled: ``routed``
 with the ladder's lead, the other contenders assisting, and the ``resolution``

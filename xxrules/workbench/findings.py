@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from xxrules.errors import location
+
 __all__ = ["LINT_CODES", "Finding", "Severity"]
 
 #: Stable lint codes and what they mean; tools may match on them.
@@ -48,12 +50,7 @@ class Finding:
 
     def location(self) -> str:
         """``file:line:column``, as much of it as is known."""
-        parts = [self.file or "<rules>"]
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.column is not None:
-                parts.append(str(self.column))
-        return ":".join(parts)
+        return location(self.file, self.line, self.column)
 
     def __str__(self) -> str:
         context = f" [id={self.entry_id}]" if self.entry_id else ""
