@@ -357,3 +357,13 @@ def test_xxrules_test_without_paths_runs_the_shipped_cases():
     result = run("test")
     assert result.exit_code == 0, result.stdout
     assert "passed of" in result.stdout and "pass rate 100.0%" in result.stdout
+
+
+def test_a_role_the_lead_itself_holds_counts_as_assisting_but_a_named_department_does_not(shipped):
+    """Merged departments: 自然资源和规划局 leading covers an expected 规划 assist; naming it does not."""
+    text = "村里有人占基本农田盖房子"
+    by_role = case({"lead": "自然资源", "assisting_include": ["规划"]}, text=text)
+    by_name = case({"lead": "自然资源", "assisting_include": ["自然资源和规划局"]}, text=text)
+    assert failed_fields(shipped, by_role, by_name) == [[], ["assisting_include"]]
+    report = run_cases(shipped, [by_role, by_name])
+    assert (report.summary.assisting_expected, report.summary.assisting_found) == (2, 1)

@@ -31,6 +31,8 @@ def cuts(text: str, keyword: str, boundaries: WordBoundaries | None = None) -> l
         ("单位要扩充值班人员", "充值", "it cuts 扩充|值班"),
         ("早上发车间隔太长", "车间", "it cuts 发车|间隔"),
         ("采石场飞石砸坏村民房子", "民房", "it cuts 村民|房子"),
+        ("体育场北路的行道树生虫了", "体育场", "part of a street name (体育场|北路)"),  # round 2: was sports_venue
+        ("家住医院街三号楼", "医院", "part of a street name (医院|街)"),
     ],
 )
 def test_a_hit_across_two_words_or_punctuation_is_dropped(text, keyword, reason):
@@ -47,6 +49,9 @@ def test_a_hit_across_two_words_or_punctuation_is_dropped(text, keyword, reason)
         ("微信充值了两百", "充值"),
         ("健身房办了卡老板跑路了", "跑路"),
         ("燃 气 味很重", "燃气"),  # a typed space is no break
+        ("公交路线调整了也不通知", "公交"),  # 路线, 路口, 路过 … are not street names
+        ("垃圾车路过叮叮咣咣", "垃圾车"),
+        ("学校路口有人摆摊", "学校"),
     ],
 )
 def test_a_hit_that_is_a_word_or_inside_one_stands(text, keyword):

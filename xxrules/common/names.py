@@ -64,6 +64,10 @@ class Directory:
         """The canonical role name for ``name`` (a role or a role alias)."""
         return self._roles.get(name)
 
+    def named_department(self, name: str) -> str | None:
+        """Department id for an id, name or alias (never a role)."""
+        return self._departments.get(name)
+
     def department(self, name: str) -> str | None:
         """Department id for an id, name, alias, or a role the department holds."""
         found = self._departments.get(name)

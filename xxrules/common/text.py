@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from itertools import accumulate
 
 import opencc
 
@@ -30,10 +31,11 @@ _SPACE = frozenset({"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", 
 _KEEP_SYMBOLS = frozenset("%+.")  # meaningful inside numbers: 3.5, 50%, +86
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = "\x1f"  # what punctuation maps to before it becomes a space: remembered as a word break
-_GAPS = re.compile(r"[\s\x1f]+")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _GAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
+#: A gap between two CJK characters where punctuation stood (possessive: linear on any run of gaps).
+_BREAK_GAP = re.compile(rf"(?<=[{_CJK}])(?= *\x1f)[ \x1f]++(?=[{_CJK}])")
+_BREAK = "\x00"  # marks a break while the gaps close: folded text holds no control character
 
 
 def _converter() -> opencc.OpenCC:
@@ -73,9 +75,7 @@ def normalize(text: str) -> str:
     >>> normalize('  燃 气  味 ')
     '燃气味'
     """
-    text = _folded(text).replace(_PUNCTUATION, " ")
-    text = _SPACES.sub(" ", text).strip()
-    return _GAP_BETWEEN_CJK.sub("", text)
+    return _closed(_folded(text))
 
 
 def normalize_with_breaks(text: str) -> tuple[str, frozenset[int]]:
@@ -86,24 +86,17 @@ def normalize_with_breaks(text: str) -> tuple[str, frozenset[int]]:
     >>> normalize_with_breaks('燃 气味')  # a typed space is no break
     ('燃气味', frozenset())
     """
-    folded = _folded(text).strip(" \t\n\r" + _PUNCTUATION)
-    parts: list[str] = []
-    breaks: list[int] = []
-    length, start = 0, 0
-    for gap in _GAPS.finditer(folded):
-        length = _append(parts, folded[start : gap.start()], length)
-        joined = _CJK_CHAR.match(folded[gap.start() - 1]) and _CJK_CHAR.match(folded[gap.end()])
-        if joined and _PUNCTUATION in gap.group():
-            breaks.append(length)
-        length = _append(parts, "" if joined else " ", length)
-        start = gap.end()
-    _append(parts, folded[start:], length)
-    return "".join(parts), frozenset(breaks)
+    folded = _folded(text)
+    if _PUNCTUATION not in folded:
+        return _closed(folded), frozenset()
+    parts = _closed(_BREAK_GAP.sub(_BREAK, folded)).split(_BREAK)
+    return "".join(parts), frozenset(accumulate(len(part) for part in parts[:-1]))
 
 
-def _append(parts: list[str], piece: str, length: int) -> int:
-    parts.append(piece)
-    return length + len(piece)
+def _closed(folded: str) -> str:
+    """Folded text with every gap one space, or none between two CJK characters (a break marker stays)."""
+    text = _SPACES.sub(" ", folded.replace(_PUNCTUATION, " ")).strip()
+    return _GAP_BETWEEN_CJK.sub("", text)
 
 
 def _folded(text: str) -> str:

@@ -65,6 +65,11 @@ class ExpectedNames:
             found.add(dept)
         return frozenset(found) or None
 
+    def is_role(self, name: str) -> bool:
+        """Whether ``name`` is a national role (or its alias) rather than one department."""
+        directory = self.ruleset.directory
+        return directory.role(name) is not None and directory.named_department(name) is None
+
     def item(self, name: str) -> str | None:
         """The id of the item ``name`` names (its id or its name), or None."""
         return self._items.get(normalize(name))

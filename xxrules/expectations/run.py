@@ -114,7 +114,7 @@ def _result(ruleset: RuleSet, names: ExpectedNames, case: Case, expect: Resolved
         for field in case.expect.written()
         if (mismatch := _CHECKS[field](case, expect, decision, names)) is not None
     )
-    assisting = {a.id for a in decision.assisting}
+    missing = _missing_assisting(case, expect, decision, names)
     return CaseResult(
         id=case.id,
         text=case.clue.text,
@@ -124,7 +124,7 @@ def _result(ruleset: RuleSet, names: ExpectedNames, case: Case, expect: Resolved
         decision=decision,
         source=case.source,
         assisting_expected=len(expect.assisting_include),
-        assisting_found=sum(1 for accepted in expect.assisting_include if accepted & assisting),
+        assisting_found=len(expect.assisting_include) - len(missing),
     )
 
 
@@ -164,12 +164,24 @@ def _assisting_names(decision: Decision) -> list[str]:
     return [a.name for a in decision.assisting]
 
 
-def _include(case: Case, expect: Resolved, decision: Decision, names: ExpectedNames) -> Mismatch | None:
+def _missing_assisting(case: Case, expect: Resolved, decision: Decision, names: ExpectedNames) -> list[str]:
+    """The ``assisting_include`` names the decision does not cover.
+
+    A national role the lead itself holds counts as covered: a merged department
+    (自然资源和规划局 leading, 规划 expected to assist) does both parts of the work.
+    """
     assisting = {a.id for a in decision.assisting}
+    lead = {decision.lead.id} if decision.lead else set()
     written = case.expect.assisting_include
-    missing = [
-        name for name, accepted in zip(written, expect.assisting_include, strict=True) if not accepted & assisting
+    return [
+        name
+        for name, accepted in zip(written, expect.assisting_include, strict=True)
+        if not accepted & (assisting | lead if names.is_role(name) else assisting)
     ]
+
+
+def _include(case: Case, expect: Resolved, decision: Decision, names: ExpectedNames) -> Mismatch | None:
+    missing = _missing_assisting(case, expect, decision, names)
     if not missing:
         return None
     return Mismatch(field="assisting_include", expected=missing, actual=_assisting_names(decision))

@@ -7,7 +7,8 @@ characters, then rule id, so the order never depends on file order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from xxrules.matching.evaluate import ConditionResult
 from xxrules.matching.facts import ClueFacts
@@ -19,12 +20,13 @@ __all__ = ["CompiledRule", "Fired"]
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """A rule ready to evaluate: conditions normalized, its item and lead looked up."""
+    """A rule ready to evaluate: conditions normalized, its item and lead looked up, its keyword weights."""
 
     rule: Rule
     item: SupervisionItem | None
     lead: str
     position: SourcePosition | None
+    weights: Mapping[str, float] = field(default_factory=dict)  # its keywords that do not weigh 1 (word policy)
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,11 @@ class Fired:
     def of(cls, compiled: CompiledRule, outcome: ConditionResult, facts: ClueFacts) -> Fired:
         """``compiled`` fired with ``outcome`` on ``facts``: its evidence counts the lead being named in the text."""
         specificity = outcome.specificity()
-        words, weights = outcome.keywords, facts.weights
-        weak = specificity[0] == 0 and bool(words) and all(weights.get(word, 1.0) < 1.0 for word in words)
+        words, weights = outcome.keywords, compiled.weights
         named = MENTION_WEIGHT if compiled.lead and compiled.lead in facts.mentions else 0.0
+        if not weights:  # every keyword of the rule weighs 1: the usual case, kept cheap
+            return cls(compiled, outcome, specificity, len(words) + named, False)
+        weak = specificity[0] == 0 and bool(words) and all(weights.get(word, 1.0) < 1.0 for word in words)
         return cls(compiled, outcome, specificity, outcome.evidence(weights) + named, weak)
 
     @property

@@ -28,7 +28,7 @@ from xxrules.matching.mentions import mention_names, mentioned
 from xxrules.matching.words import Cut, WordBoundaries
 from xxrules.models import Clue, Condition, KeywordSet, Rule, TagSet, WordPolicy
 
-__all__ = ["WEIGHTS", "ClueFacts", "Matcher", "anchors", "compile_condition", "keyword_weights"]
+__all__ = ["WEIGHTS", "ClueFacts", "Matcher", "anchors", "compile_condition", "keyword_weights", "rule_weights"]
 
 Anchor = tuple[str, str]  # (kind, value): ("kw", "液化气"), ("source", "media") …
 
@@ -133,6 +133,11 @@ def keyword_weights(words: WordPolicy) -> dict[str, float]:
     weights = {normalize(w): WEIGHTS["weak"] for w in words.weak}
     weights.update({normalize(w): WEIGHTS["strong"] for w in words.strong})
     return weights
+
+
+def rule_weights(cond: Condition, weights: Mapping[str, float]) -> dict[str, float]:
+    """The entries of ``weights`` for the keywords of compiled ``cond``; empty when every one of them weighs 1."""
+    return {word: weights[word] for word in _keywords(cond) if word in weights}
 
 
 class Matcher:

@@ -1,7 +1,8 @@
 """Word boundaries: a keyword found inside two other words is not a hit (扩充|值班 holds no 充值).
 
 Chinese has no spaces, so an Aho-Corasick hit is only a substring. A hit stands
-unless it crosses a break (punctuation stood there: 缺货，车 holds no 货车), or it
+unless it crosses a break (punctuation stood there: 缺货，车 holds no 货车), is followed by a
+street suffix (体育场北路 is an address, not a sports ground), or it
 cuts two words of jieba's dictionary (shipped in its wheel) apart: one word
 across its start and another across its end (扩充|值班, 酱油|罐子). A hit with a
 word across one end only stands (对外|卖 may still be 外卖, and 液化气 inside
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,6 +29,10 @@ MAX_WORD = 4
 MIN_FREQUENCY = 20
 
 _load_lock = threading.Lock()
+
+#: What follows a place word that names a street (体育场|北路, 医院|街): the hit is an address, not the
+#: problem. 路口, 路边, 路面, 路线, 路过, 路段 … are not street names and keep the hit.
+_STREET = re.compile(r"[东西南北中]?(?:大街|大道|路|街|巷)(?![线面灯况费段程口边上过旁人基])")
 
 
 #: A dictionary line whose word is 2 to MAX_WORD characters long and counted at least MIN_FREQUENCY (20) times.
@@ -80,18 +86,22 @@ class WordBoundaries:
     def cuts(self, text: str, hits: Mapping[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
         """The hits of ``hits`` (keyword → spans) that are not words of ``text``."""
         found = []
+        stops = sorted(breaks)
         for keyword, spans in hits.items():
             if keyword in self._whole or len(keyword) < 2:
                 continue
             for start, end in spans:
-                reason = self._reason(text, start, end, breaks)
+                reason = self._reason(text, start, end, stops)
                 if reason:
                     found.append(Cut(keyword, start, end, reason))
         return found
 
-    def _reason(self, text: str, start: int, end: int, breaks: frozenset[int]) -> str:
-        if breaks and any(start < position < end for position in breaks):
+    def _reason(self, text: str, start: int, end: int, stops: Sequence[int]) -> str:
+        if _crosses(stops, start, end):
             return "punctuation stood inside it"
+        street = _STREET.match(text, end)
+        if street:
+            return f"part of a street name ({text[start:end]}|{street.group()})"
         if start == 0 or end == len(text):
             return ""
         if text[start - 1 : start + 1] not in self._joins or text[end - 1 : end + 1] not in self._joins:
@@ -115,3 +125,9 @@ class WordBoundaries:
             for right in range(end + 1, min(len(text), left + MAX_WORD) + 1):
                 if text[left:right] in self._words:
                     yield left, right
+
+
+def _crosses(stops: Sequence[int], start: int, end: int) -> bool:
+    """Whether a break of ascending ``stops`` lies strictly inside [start, end)."""
+    after = bisect_right(stops, start)
+    return after < len(stops) and stops[after] < end

@@ -127,6 +127,9 @@ class Jurisdiction(_Frozen):
     name: str
     version: str
     task_force_office: str  # 工作专班办公室: coordinates unmatched and disputed clues
+    #: 属地 by address: the territorial department that stands for the clue's street when a rule calls
+    #: for 属地 (to lead or assist) and the clue names no place the profile knows
+    territorial_default: str | None = None
     description: str = ""
     handling: HandlingPolicy = Field(default=HandlingPolicy(), validation_alias=AliasChoices("handling", "referral"))
     words: WordPolicy = WordPolicy()

@@ -51,7 +51,13 @@ class Context:
     """What every decision of one rule set shares: department and item references are built once."""
 
     def __init__(
-        self, directory: Directory, ruleset: RulesetRef, office: str, items: Iterable[SupervisionItem], ladder: Ladder
+        self,
+        directory: Directory,
+        ruleset: RulesetRef,
+        office: str,
+        items: Iterable[SupervisionItem],
+        ladder: Ladder,
+        territorial_default: str | None = None,
     ) -> None:
         self.directory = directory
         self.ruleset = ruleset
@@ -59,6 +65,8 @@ class Context:
         self.departments = ladder.departments
         self.items = {item.id: ItemRef(id=item.id, name=item.name) for item in items}
         self.ladder = ladder
+        #: 属地 by address: the unit standing for the street when the clue names no known place
+        self.territorial_default = territorial_default
 
 
 def department_refs(directory: Directory) -> dict[str, DepartmentRef]:
@@ -105,11 +113,18 @@ def _lost_reason(fired: Fired, winner: Fired) -> str:
 
 
 def _territorial(fired: Fired, facts: ClueFacts, ctx: Context) -> tuple[str, str, str] | None:
-    """(unit id, mode, reason) of the territorial unit, when the rule calls for one and the clue names a place."""
+    """(unit id, mode, reason) of the territorial unit, when the rule calls for one.
+
+    The unit of the deepest region the clue names; with none named, the profile's
+    ``territorial_default`` (the street of the clue's address, found by the dispatcher).
+    """
     c = fired.compiled
     mode = c.rule.then.territorial or (c.item.territorial if c.item else "none")
-    if mode == "none" or not facts.regions:
+    if mode == "none":
         return None
+    if not facts.regions:
+        local = ctx.territorial_default
+        return (local, mode, "属地: 线索未写明新城或街道, 按地址转属地街镇") if local else None
     deepest = max(sorted(facts.regions), key=lambda r: len(ctx.directory.region_and_parents(r)))
     unit, _ = ctx.directory.territorial_unit(deepest)
     return unit, mode, f"属地: {ctx.directory.regions[deepest].name}"
@@ -195,30 +210,32 @@ def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[Lost
     top = [f for f in fired if f.rank == fired[0].rank]
     leads = list(dict.fromkeys(f.compiled.lead for f in top))
     if len(leads) > 1 or "" in leads:
-        decision = _climb(base, facts, fired, top, failed, ctx)
+        fields = _climb(base, facts, fired, top, failed, ctx)
     else:
-        decision = _routed(base, facts, fired, failed, ctx)
-    return _with_confidence(decision, fired)
+        fields = _routed(base, facts, fired, failed, ctx)
+    return Decision.model_construct(**fields, **_confidence(fields["lead"], fields["status"], fired))
 
 
 #: A decision whose winning rule leads the best rule naming another lead by less than this is flagged for review.
 REVIEW_MARGIN = 1.0
 
 
-def _with_confidence(decision: Decision, fired: list[Fired]) -> Decision:
-    """``decision`` with its margin over the runner-up and the review flag.
+def _confidence(lead_ref: DepartmentRef | None, status: Status, fired: list[Fired]) -> dict[str, Any]:
+    """The margin over the runner-up and the review flag of a decision with ``lead_ref`` and ``status``.
+
+    Written when the decision is built (not copied in afterwards: a copy per clue showed in profiles).
 
     The runner-up is the best rule naming another lead at the winner's priority and field
     tests (a rule of lower priority is no rival); the margin is the difference of their
     keyword evidence, None without a runner-up. Review: disputed, or a margin under
     :data:`REVIEW_MARGIN` (one normal keyword).
     """
-    lead = decision.lead.id if decision.lead else None
+    lead = lead_ref.id if lead_ref else None
     winner = next((f for f in fired if f.compiled.lead == lead), fired[0])
     rivals = [f.evidence for f in fired if f.compiled.lead != winner.compiled.lead and f.rank[:2] == winner.rank[:2]]
     margin = round(winner.evidence - max(rivals), 2) if rivals else None
-    review = decision.status is Status.disputed or (margin is not None and margin < REVIEW_MARGIN)
-    return decision.model_copy(update={"margin": margin, "review": review})
+    review = status is Status.disputed or (margin is not None and margin < REVIEW_MARGIN)
+    return {"margin": margin, "review": review}
 
 
 def _weak_loss(fired: Fired) -> LostRule:
@@ -249,8 +266,8 @@ def _evidence_weight(fired: Fired) -> float:
 
 def _climb(
     base: dict[str, Any], facts: ClueFacts, fired: list[Fired], top: list[Fired], failed: list[LostRule], ctx: Context
-) -> Decision:
-    """Top rules disagree on the lead (or an item has none): climb the dispute ladder."""
+) -> dict[str, Any]:
+    """Top rules disagree on the lead (or an item has none): climb the dispute ladder (the decision's fields)."""
     contenders = [lead for lead in dict.fromkeys(f.compiled.lead for f in top) if lead]
     items = [f.compiled.item.id for f in fired if f.compiled.item is not None]
     evidence = ctx.ladder.field_evidence(
@@ -295,7 +312,8 @@ def _disputed(
     ctx: Context,
     resolution: Resolution,
     candidates: tuple[Candidate, ...],
-) -> Decision:
+) -> dict[str, Any]:
+    """The fields of a disputed decision (margin and review aside)."""
     names = "、".join(dict.fromkeys(c.lead.name for c in candidates)) or _no_lead_items(top)
     deciders = "、".join(d.name for d in resolution.escalate_to)
     acting = "、".join(d.name for d in resolution.provisional)
@@ -306,7 +324,7 @@ def _disputed(
     ]
     notes = _criminal_notes(fired)
     flags = (Flag.criminal_check,) if notes else ()
-    return Decision.model_construct(
+    return dict(
         **base,
         **{**_empty(), "candidates": candidates, "flags": flags, "resolution": resolution},
         status=Status.disputed,
@@ -327,7 +345,8 @@ def _routed(
     failed: list[LostRule],
     ctx: Context,
     settled: _Settled | None = None,
-) -> Decision:
+) -> dict[str, Any]:
+    """The fields of a routed decision (margin and review aside)."""
     winner = fired[0]
     c = winner.compiled
     unit = _territorial(winner, facts, ctx)
@@ -338,7 +357,7 @@ def _routed(
     ]
     assisting = _assisting(winner, lead, unit, ctx, settled[2] if settled else ())
     flags, notes = _flags(fired, unit)
-    return Decision.model_construct(
+    return dict(
         **base,
         status=Status.routed,
         lead=_dept(ctx, lead),

@@ -32,7 +32,7 @@ from xxrules.errors import ClueError, RuleIssue
 from xxrules.jurisdiction.disputes import Ladder
 from xxrules.jurisdiction.graph import Graph, build_graph
 from xxrules.matching.compiled import CompiledRule
-from xxrules.matching.facts import Matcher, compile_condition
+from xxrules.matching.facts import Matcher, compile_condition, keyword_weights, rule_weights
 from xxrules.models import (
     Clue,
     ClueErrorInfo,
@@ -131,7 +131,8 @@ class RuleSet:
         self.items: dict[str, SupervisionItem] = {item.id: item for item in spec.items}
         self.rules: tuple[Rule, ...] = tuple(sorted(self._all_rules(), key=lambda r: r.id))
         self.indicators: tuple[Indicator, ...] = spec.warnings  # checked warning indicators, sorted by id
-        self._compiled = [self._compile(rule) for rule in self.rules]
+        weights = keyword_weights(spec.jurisdiction.words)
+        self._compiled = [self._compile(rule, weights) for rule in self.rules]
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
         self._graph: Graph = build_graph(spec, self.directory.territorial_unit)
         nx.freeze(self._graph)
@@ -145,7 +146,8 @@ class RuleSet:
         matcher = Matcher(
             [c.rule for c in self._compiled], self.directory, self._triggers.conditions(), spec.jurisdiction.words
         )
-        context = Context(self.directory, ref, office, self.items.values(), self._ladder)
+        local = spec.jurisdiction.territorial_default
+        context = Context(self.directory, ref, office, self.items.values(), self._ladder, local)
         self._pipeline = Pipeline(matcher, tuple(self._compiled), context, self._triggers)
         self._durable: DurableRouter | None = None  # built on first use; never pickled
         self._durable_lock = threading.Lock()
@@ -198,12 +200,13 @@ class RuleSet:
         yield from self._spec.rules
         yield from (rule for item in self._spec.items if (rule := item_rule(item)) is not None)
 
-    def _compile(self, rule: Rule) -> CompiledRule:
+    def _compile(self, rule: Rule, weights: Mapping[str, float]) -> CompiledRule:
         item = self.items.get(rule.then.item) if rule.then.item else None
         lead = rule.then.lead or (item.lead if item else None) or ""
         section, key = ("items", rule.id[5:]) if rule.id.startswith("item.") else ("rules", rule.id)
         compiled = rule.model_copy(update={"when": compile_condition(rule.when)})
-        return CompiledRule(compiled, item, lead, self._positions.get((section, key)))
+        position = self._positions.get((section, key))
+        return CompiledRule(compiled, item, lead, position, rule_weights(compiled.when, weights))
 
     # ------------------------------------------------------------------ identity
 

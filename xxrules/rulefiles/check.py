@@ -17,6 +17,7 @@ from xxrules.models import (
     Condition,
     CriminalTrigger,
     Department,
+    DepartmentKind,
     Outcome,
     Region,
     Rule,
@@ -75,7 +76,20 @@ def _check_profile(checker: Checker) -> None:
             ("task_force_office",),
             names.suggest_department(office.task_force_office),
         )
+    _check_territorial_default(checker, office.territorial_default)
     _report_clashes(checker, "fields", checker.fields.clashes(), checker.fields.fields)
+
+
+def _check_territorial_default(checker: Checker, name: str | None) -> None:
+    """``territorial_default`` must name a territorial department."""
+    if name is None:
+        return
+    dept_id = checker.names.department(name)
+    kinds = {d.id: d.kind for d in checker.spec.departments}
+    if dept_id is None or kinds.get(dept_id) is not DepartmentKind.territorial:
+        problem = "unknown department" if dept_id is None else "not a territorial department"
+        suggestion = checker.names.suggest_department(name) if dept_id is None else None
+        _report_jurisdiction(checker, "XR103", f"{problem} '{name}'", ("territorial_default",), suggestion)
 
 
 def _report_jurisdiction(
@@ -247,7 +261,10 @@ def resolve(loaded: Loaded) -> RuleFile:
     assert jurisdiction is not None
     office = checker.names.department(jurisdiction.task_force_office)
     handling = jurisdiction.handling.model_copy(update={"police": police})
-    resolved_jurisdiction = jurisdiction.model_copy(update={"task_force_office": office, "handling": handling})
+    local = checker.names.department(jurisdiction.territorial_default) if jurisdiction.territorial_default else None
+    resolved_jurisdiction = jurisdiction.model_copy(
+        update={"task_force_office": office, "handling": handling, "territorial_default": local}
+    )
     departments = tuple(
         d.model_copy(update={"roles": tuple(checker.names.role(r) or r for r in d.roles)})
         for d in checker.spec.departments

@@ -190,9 +190,9 @@ def check_transfers(ruleset: RuleSet, clue: TransferredClue | Mapping[str, Any])
 
     >>> from xxrules import load_ruleset
     >>> report = check_transfers(load_ruleset(), {"id": "r-1", "text": "液化气罐漏气", "transfers": [
-    ...     {"from": "市场监管局", "to": "住建局", "at": "2024-05-06T09:00:00+08:00"}]})
+    ...     {"from": "市场监管局", "to": "城管局", "at": "2024-05-06T09:00:00+08:00"}]})
     >>> report.verdict.value, report.responsible.name
-    ('ok', '住房和城乡建设局')
+    ('ok', '城市管理和交通运输局')
     """
     parsed = read_transferred_clue(ruleset, clue)
     if isinstance(parsed, ClueError):

@@ -86,14 +86,22 @@ def field_of_header(header: str) -> str | None:
     return _BY_HEADER.get(_key(header))
 
 
-def split_cell(cell: str) -> list[str]:
-    """The values of a list cell (separated by 、 , ， ; ； / or new lines), a trailing 等 dropped.
+def split_cell(cell: str, drop_etc: bool = False) -> list[str]:
+    """The values of a list cell (separated by 、 , ， ; ； / or new lines).
 
-    >>> split_cell("人力资源和社会保障部门;市场监管部门等")
+    With ``drop_etc`` (department columns) the cell's trailing 等 ("and others") is
+    dropped; keywords keep theirs (太难等 is a phrase a citizen says).
+
+    >>> split_cell("人力资源和社会保障部门;市场监管部门等", drop_etc=True)
     ['人力资源和社会保障部门', '市场监管部门']
+    >>> split_cell("公交、太难等")
+    ['公交', '太难等']
     """
     values = [part.strip() for part in _SEPARATORS.split(cell)]
-    return [v[:-1] if v.endswith("等") and len(v) > 1 else v for v in values if v]
+    values = [v for v in values if v]
+    if drop_etc and values and values[-1].endswith("等") and len(values[-1]) > 1:
+        values[-1] = values[-1][:-1]
+    return values
 
 
 def join_cell(values: tuple[str, ...] | list[str]) -> str:

@@ -83,9 +83,9 @@ def row_item(ruleset: RuleSet, cells: Mapping[str, str], default_id: str) -> tup
     extras = {f: cells[f] for f in EXTRA_COLUMNS if cells.get(f)}
     data: dict[str, Any] = {"id": cells.get("id") or default_id, "name": cells.get("name", "")}
     data["domain"] = cells.get("domain", "")
-    leads = split_cell(cells.get("lead", ""))
+    leads = split_cell(cells.get("lead", ""), drop_etc=True)
     data["lead"] = _attempt(errors, partial(department_id, ruleset, leads[0], "lead"), None) if leads else None
-    helpers = split_cell(cells.get("cooperating", ""))
+    helpers = split_cell(cells.get("cooperating", ""), drop_etc=True)
     data["cooperating"] = tuple(
         _attempt(errors, partial(department_id, ruleset, name, "cooperating"), name) for name in helpers
     )

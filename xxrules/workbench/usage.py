@@ -28,7 +28,8 @@ def _used_departments(ruleset: RuleSet) -> set[str]:
     roles = ruleset.profile.role_map()
     used |= {roles.get(f.owner, f.owner) for f in spec.fields if f.owner}
     if spec.jurisdiction is not None:
-        used |= {spec.jurisdiction.task_force_office, spec.jurisdiction.handling.police}
+        policy = spec.jurisdiction
+        used |= {d for d in (policy.task_force_office, policy.handling.police, policy.territorial_default) if d}
     return used
 
 
