@@ -145,9 +145,9 @@ def test_office_host_in_the_dispute_still_sends_it_to_the_task_force(shipped):
 
 def test_a_lead_routing_already_named_stands_when_departments_pass_the_clue_round(shipped):
     decision = shipped.route({"id": "r-05", "text": "健身房办了卡充了八万，老板跑路了", "amount": 80000})
-    assert decision.lead.name == "教育体育局" and decision.resolution is None
+    assert decision.lead.name == "发展改革和商务局" and decision.resolution is None
     resolution = shipped.settle(["市场监督管理局", "教育体育局", "发展改革和商务局"], decision)
-    assert resolution.lead.name == "教育体育局" and resolution.rung is Rung.item_list
+    assert resolution.lead.name == "发展改革和商务局" and resolution.rung is Rung.item_list
     assert "already name" in resolution.steps[0].detail
     # without a decision there is no item or field in play: nothing settles it below the escalation rungs
     assert shipped.settle(["市场监督管理局", "教育体育局", "发展改革和商务局"]).rung is Rung.approval_and_regulators

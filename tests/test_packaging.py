@@ -47,7 +47,7 @@ def test_installed_wheel_loads_the_default_rules_without_the_checkout(wheel, tmp
     assert result.returncode == 0, result.stderr
     location, lead = result.stdout.strip().splitlines()
     assert location.startswith(str(target))
-    assert lead == "住房和城乡建设局"
+    assert lead == "城市管理和交通运输局"
 
 
 def test_ci_runs_exactly_the_readme_test_command():

@@ -31,7 +31,7 @@ from .test_cli import check_golden, run
 from .test_properties import _write_shuffled
 
 REFERRALS = FIXTURES / "clues" / "referrals.jsonl"
-GAS = "小区门口饭店的液化气罐漏气，一股煤气味。"  # routes to 住房和城乡建设局 in the shipped pack
+GAS = "小区门口饭店的液化气罐漏气，一股煤气味。"  # routes to 城市管理和交通运输局 (燃气) in the shipped pack
 
 
 def t(sender: str, receiver: str, at: str, reason: str = "") -> dict:
@@ -52,22 +52,22 @@ def fixture_rows() -> dict[str, dict]:
 @pytest.mark.parametrize(
     ("clue_id", "verdict", "responsible", "escalate_to"),
     [
-        ("r-01", "ok", "住房和城乡建设局", []),
-        ("r-02", "late_return", "城市管理和交通运输局", []),  # 09-30 → 10-09: 2 working days over National Day
-        ("r-03", "ok", "住房和城乡建设局", []),  # 09-30 → 10-08: the first working day after the holiday
+        ("r-01", "ok", "城市管理和交通运输局", []),  # 市场监管 hands a gas clue to the gas department (燃气)
+        ("r-02", "late_return", "住房和城乡建设局", []),  # 09-30 → 10-09: 2 working days over National Day
+        ("r-03", "ok", "城市管理和交通运输局", []),  # 09-30 → 10-08: the first working day after the holiday
         ("r-04", "loop", "城市管理和交通运输局", []),  # 城管 → 环保 → 城管, settled by the item list
         (
             "r-05",
             "loop",
-            "教育体育局",
+            "发展改革和商务局",
             [],
-        ),  # 市场监管 → 教体 → 发改商务 → 市场监管; routing already names 教体 (gym cards)
-        ("r-06", "too_many_hops", "住房和城乡建设局", ["市场监督管理局"]),
-        ("r-07", "not_allowed", "住房和城乡建设局", []),  # pushed down to 马王街道办事处
+        ),  # 市场监管 → 教体 → 发改商务 → 市场监管; routing already names 发改商务 (gym cards: 单用途预付卡)
+        ("r-06", "too_many_hops", "城市管理和交通运输局", ["市场监督管理局"]),  # the 4th hop reaches 燃气
+        ("r-07", "not_allowed", "城市管理和交通运输局", []),  # pushed down to 马王街道办事处
         ("r-08", "not_allowed", "市场监督管理局", []),  # a food complaint sent to 税务局
         ("r-09", "ok", "公安局", []),  # 假药: criminal referral to the police, after the return window
         ("r-10", "ok", "市场监督管理局", []),  # found by 应急管理局 in an inspection: notice
-        ("r-11", "not_allowed", "住房和城乡建设局", []),  # a broken chain
+        ("r-11", "not_allowed", "城市管理和交通运输局", []),  # a broken chain
         ("r-12", "late_return", "教育体育局", []),  # Spring Festival: 02-09 and 02-18 were working days
     ],
 )
@@ -90,15 +90,15 @@ def test_departments_by_id_name_alias_role_and_territorial_unit(shipped):
     report = check_transfers(
         shipped,
         clue(
-            t("market_regulation", "住建局", "2024-05-06T10:00:00+08:00"),
+            t("market_regulation", "城管局", "2024-05-06T10:00:00+08:00"),
             t(
-                "住房和城乡建设局", "燃气", "2024-05-06T11:00:00+08:00"
-            ),  # 燃气 is a role 住建局 holds: a transfer to itself
+                "城市管理和交通运输局", "燃气", "2024-05-06T11:00:00+08:00"
+            ),  # 燃气 is a role 城管局 holds: a transfer to itself
             text="小区液化气罐漏气",
             location={"new_city": "沣西", "street": "马王街道"},
         ),
     )
-    assert [d.id for d in report.chain] == ["market_regulation", "housing_construction", "housing_construction"]
+    assert [d.id for d in report.chain] == ["market_regulation", "urban_transport", "urban_transport"]
     named = check_transfers(shipped, clue(t("马王街道办事处", "马王", "2024-05-06T10:00:00+08:00")))
     assert [d.name for d in named.chain] == ["马王街道办事处", "马王街道办事处"]
 
@@ -125,7 +125,7 @@ def test_a_transfer_to_the_lead_or_an_assisting_department_is_allowed(shipped):
     report = check_transfers(
         shipped,
         clue(
-            t("住建局", "消防大队", "2024-05-06T10:00:00+08:00"), t("消防大队", "住建局", "2024-05-06T11:00:00+08:00")
+            t("城管局", "消防大队", "2024-05-06T10:00:00+08:00"), t("消防大队", "城管局", "2024-05-06T11:00:00+08:00")
         ),
     )
     assert report.verdict is Verdict.loop  # allowed, but a ping-pong
@@ -137,12 +137,12 @@ def test_a_transfer_to_a_department_with_no_role_is_not_allowed(shipped):
     assert report.verdict is Verdict.not_allowed
     assert report.responsible.name == "市场监督管理局"
     assert "税务局 is not competent" in report.findings[0].message
-    assert "住房和城乡建设局" in [d.name for d in report.competent]
+    assert "城市管理和交通运输局" in [d.name for d in report.competent]
 
 
 def test_pushing_down_to_a_street_or_new_city_without_a_role_is_not_allowed(shipped):
     for unit in ("马王街道", "沣西新城管委会"):
-        report = check_transfers(shipped, clue(t("住建局", unit, "2024-05-06T10:00:00+08:00")))
+        report = check_transfers(shipped, clue(t("城管局", unit, "2024-05-06T10:00:00+08:00")))
         assert report.verdict is Verdict.not_allowed
         assert "pushed down" in report.findings[0].message and "事项不得下推街镇" in report.findings[0].message
 
@@ -165,7 +165,7 @@ def test_police_are_competent_only_for_a_criminal_case(shipped):
     fake_drugs = "村里有人上门推销保健品说能治高血压，其实是假药，老人买了好几千"
     criminal = check_transfers(shipped, clue(t("市场监管局", "公安局", "2024-05-06T10:00:00+08:00"), text=fake_drugs))
     assert xxrules.Flag.criminal_check in criminal.decision.flags and criminal.verdict is Verdict.ok
-    ordinary = check_transfers(shipped, clue(t("住建局", "公安局", "2024-05-06T10:00:00+08:00")))
+    ordinary = check_transfers(shipped, clue(t("城管局", "公安局", "2024-05-06T10:00:00+08:00")))
     assert ordinary.verdict is Verdict.not_allowed
 
 
@@ -180,7 +180,7 @@ def test_the_task_force_office_and_arbiters_may_receive_a_disputed_or_unmatched_
     )
     assert report.decision.status is xxrules.Status.unmatched
     assert report.verdict is Verdict.ok
-    routed = check_transfers(shipped, clue(t("住建局", "行政审批服务局", "2024-05-06T10:00:00+08:00")))
+    routed = check_transfers(shipped, clue(t("城管局", "行政审批服务局", "2024-05-06T10:00:00+08:00")))
     assert routed.verdict is Verdict.not_allowed  # nothing to arbitrate for a routed clue
 
 
@@ -191,16 +191,16 @@ def test_a_broken_chain_is_a_finding_naming_both_transfers(shipped):
     report = check_transfers(
         shipped,
         clue(
-            t("市场监管局", "住建局", "2024-05-06T10:00:00+08:00"),
-            t("应急管理局", "住建局", "2024-05-06T11:00:00+08:00"),
+            t("市场监管局", "城管局", "2024-05-06T10:00:00+08:00"),
+            t("应急管理局", "城管局", "2024-05-06T11:00:00+08:00"),
         ),
     )
     assert report.verdict is Verdict.not_allowed and report.findings[0].transfer == 1
     assert (
-        "transfers[1] is from 应急管理局 but transfers[0] gave the clue to 住房和城乡建设局"
+        "transfers[1] is from 应急管理局 but transfers[0] gave the clue to 城市管理和交通运输局"
         in report.findings[0].message
     )
-    assert report.responsible.name == "住房和城乡建设局"
+    assert report.responsible.name == "城市管理和交通运输局"
 
 
 def test_times_going_back_are_a_finding(shipped):
@@ -208,7 +208,7 @@ def test_times_going_back_are_a_finding(shipped):
         shipped,
         clue(
             t("市场监管局", "应急管理局", "2024-05-06T11:00:00+08:00"),
-            t("应急管理局", "住建局", "2024-05-06T10:00:00+08:00"),
+            t("应急管理局", "城管局", "2024-05-06T10:00:00+08:00"),
         ),
     )
     assert report.verdict is Verdict.not_allowed
@@ -216,7 +216,7 @@ def test_times_going_back_are_a_finding(shipped):
 
 
 def test_a_transfer_before_the_clue_was_received_is_a_finding(shipped):
-    report = check_transfers(shipped, clue(t("市场监管局", "住建局", "2024-05-06T08:00:00+08:00")))
+    report = check_transfers(shipped, clue(t("市场监管局", "城管局", "2024-05-06T08:00:00+08:00")))
     assert report.verdict is Verdict.not_allowed and report.findings[0].transfer == 0
     assert "earlier than received_at" in report.findings[0].message
 
@@ -229,7 +229,7 @@ def test_a_late_holder_becomes_first_responsible(shipped):
         shipped,
         clue(
             t("市场监管局", "应急管理局", "2024-05-06T10:00:00+08:00"),
-            t("应急管理局", "住建局", "2024-05-08T10:00:00+08:00"),
+            t("应急管理局", "城管局", "2024-05-08T10:00:00+08:00"),
         ),
     )
     assert report.verdict is Verdict.late_return and report.findings[0].transfer == 1
@@ -237,9 +237,9 @@ def test_a_late_holder_becomes_first_responsible(shipped):
 
 
 def test_the_first_holder_counts_from_received_at(shipped):
-    late = check_transfers(shipped, clue(t("市场监管局", "住建局", "2024-05-09T10:00:00+08:00")))
+    late = check_transfers(shipped, clue(t("市场监管局", "城管局", "2024-05-09T10:00:00+08:00")))
     assert late.verdict is Verdict.late_return and late.responsible.name == "市场监督管理局"
-    unknown = check_transfers(shipped, clue(t("市场监管局", "住建局", "2024-05-09T10:00:00+08:00"), received_at=None))
+    unknown = check_transfers(shipped, clue(t("市场监管局", "城管局", "2024-05-09T10:00:00+08:00"), received_at=None))
     assert unknown.verdict is Verdict.ok
     assert "no received_at: the first holder's return window was not checked" in unknown.notes
 
@@ -248,7 +248,7 @@ def test_the_return_window_comes_from_the_policy(shipped):
     data = shipped.to_dict()
     data["jurisdiction"]["handling"] = {**data["jurisdiction"].get("handling", {}), "return_window_working_days": 3}
     lenient = xxrules.RuleSet.from_dict(data)
-    late = clue(t("市场监管局", "住建局", "2024-05-09T10:00:00+08:00"))
+    late = clue(t("市场监管局", "城管局", "2024-05-09T10:00:00+08:00"))
     assert check_transfers(shipped, late).verdict is Verdict.late_return
     assert check_transfers(lenient, late).verdict is Verdict.ok
 
@@ -291,14 +291,14 @@ def test_an_unsettled_loop_stays_with_the_holder_and_escalates(shipped):
 
 
 def test_a_transfer_to_oneself_is_a_loop(shipped):
-    report = check_transfers(shipped, clue(t("住建局", "住房和城乡建设局", "2024-05-06T10:00:00+08:00")))
+    report = check_transfers(shipped, clue(t("城管局", "城市管理和交通运输局", "2024-05-06T10:00:00+08:00")))
     assert report.verdict is Verdict.loop
 
 
 def test_every_problem_is_a_finding_and_the_verdict_is_the_most_serious(shipped):
     report = check_transfers(
         shipped,
-        clue(t("住建局", "税务局", "2024-05-06T10:00:00+08:00"), t("税务局", "住建局", "2024-05-09T10:00:00+08:00")),
+        clue(t("城管局", "税务局", "2024-05-06T10:00:00+08:00"), t("税务局", "城管局", "2024-05-09T10:00:00+08:00")),
     )
     assert {f.verdict for f in report.findings} == {Verdict.loop, Verdict.late_return, Verdict.not_allowed}
     assert report.verdict is Verdict.loop
@@ -312,8 +312,8 @@ def test_max_hops_transfers_are_fine_one_more_goes_to_the_task_force(shipped):
     hops = [
         t("应急管理局", "市场监管局", "2024-05-06T10:00:00+08:00"),
         t("市场监管局", "消防大队", "2024-05-06T11:00:00+08:00"),
-        t("消防大队", "城管局", "2024-05-06T12:00:00+08:00"),
-        t("城管局", "住建局", "2024-05-06T13:00:00+08:00"),
+        t("消防大队", "住建局", "2024-05-06T12:00:00+08:00"),
+        t("住建局", "城管局", "2024-05-06T13:00:00+08:00"),
     ]
     assert check_transfers(shipped, clue(*hops[:3])).verdict is Verdict.ok
     report = check_transfers(shipped, clue(*hops))
@@ -326,7 +326,7 @@ def test_max_hops_transfers_are_fine_one_more_goes_to_the_task_force(shipped):
 
 def test_deadlines_count_working_days(shipped):
     report = check_transfers(
-        shipped, clue(t("市场监管局", "住建局", "2024-09-30T15:00:00+08:00"), received_at="2024-09-30T09:00:00+08:00")
+        shipped, clue(t("市场监管局", "城管局", "2024-09-30T15:00:00+08:00"), received_at="2024-09-30T09:00:00+08:00")
     )
     due = {d.name.split()[0]: d.due for d in report.deadlines}
     assert due["return_by"].isoformat() == "2024-10-08T23:59:59.999999+08:00"
@@ -335,7 +335,7 @@ def test_deadlines_count_working_days(shipped):
 
 def test_deadlines_beyond_the_calendar_say_so(shipped):
     report = check_transfers(
-        shipped, clue(t("市场监管局", "住建局", "2027-03-01T10:00:00+08:00"), received_at="2027-03-01T09:00:00+08:00")
+        shipped, clue(t("市场监管局", "城管局", "2027-03-01T10:00:00+08:00"), received_at="2027-03-01T09:00:00+08:00")
     )
     assert all(any("no data for 2027" in n for n in d.notes) for d in report.deadlines)
     assert report.deadlines[0].due.date().isoformat() == "2027-03-02"
@@ -343,7 +343,7 @@ def test_deadlines_beyond_the_calendar_say_so(shipped):
 
 def test_deadlines_without_a_start_time_have_no_due_date(shipped):
     report = check_transfers(shipped, {"id": "n", "text": GAS})
-    assert report.verdict is Verdict.ok and report.responsible.name == "住房和城乡建设局"
+    assert report.verdict is Verdict.ok and report.responsible.name == "城市管理和交通运输局"
     assert all(d.due is None and d.notes for d in report.deadlines)
 
 
@@ -353,7 +353,7 @@ def test_an_inspection_outside_the_remit_notifies_the_lead(shipped):
     assert (notice.by.name, notice.to.name) == ("应急管理局", "市场监督管理局")
     assert notice.due.isoformat() == "2024-07-18T23:59:59.999999+08:00"  # 3 working days after 07-15
     assert any(d.name.startswith("transfer_by") for d in report.deadlines)
-    own = check_transfers(shipped, {"id": "o", "text": GAS, "found_by": "住建局"})
+    own = check_transfers(shipped, {"id": "o", "text": GAS, "found_by": "城管局"})
     assert own.notices == () and own.verdict is Verdict.ok
 
 
@@ -373,7 +373,7 @@ def test_criminal_deadlines_are_copied_from_the_decision(shipped):
 
 def test_a_loop_away_from_the_first_sender_in_a_broken_chain_is_found_not_a_crash(shipped):
     row = clue(
-        t("住建局", "应急管理局", "2024-05-06T10:00:00+08:00"),
+        t("城管局", "应急管理局", "2024-05-06T10:00:00+08:00"),
         t("市场监管局", "消防救援支队", "2024-05-06T11:00:00+08:00"),
         t("消防救援支队", "市场监管局", "2024-05-06T12:00:00+08:00"),
     )
@@ -384,26 +384,26 @@ def test_a_loop_away_from_the_first_sender_in_a_broken_chain_is_found_not_a_cras
 
 def test_not_allowed_blames_the_sender_of_the_earliest_bad_transfer(shipped):
     row = clue(
-        t("住建局", "教育体育局", "2024-05-06T10:00:00+08:00"),  # not competent
+        t("城管局", "教育体育局", "2024-05-06T10:00:00+08:00"),  # not competent
         t("教育体育局", "应急管理局", "2024-05-06T11:00:00+08:00"),
         t("应急管理局", "消防救援支队", "2024-05-06T10:30:00+08:00"),
     )  # time goes back
     report = check_transfers(shipped, row)
     assert report.verdict is Verdict.not_allowed
-    assert report.responsible.name == "住房和城乡建设局"
+    assert report.responsible.name == "城市管理和交通运输局"
     assert [f.transfer for f in report.findings] == sorted(f.transfer for f in report.findings)
 
 
 def test_a_finder_handing_over_within_the_transfer_window_is_not_a_late_return(shipped):
-    row = clue(t("市场监管局", "住建局", "2024-05-08T10:00:00+08:00"), found_by="市场监管局")
+    row = clue(t("市场监管局", "城管局", "2024-05-08T10:00:00+08:00"), found_by="市场监管局")
     report = check_transfers(shipped, row)  # 2 working days: within the 3-day transfer window, over the 1-day return
     assert report.verdict is Verdict.ok
-    late = clue(t("市场监管局", "住建局", "2024-05-10T10:00:00+08:00"), found_by="市场监管局")
+    late = clue(t("市场监管局", "城管局", "2024-05-10T10:00:00+08:00"), found_by="市场监管局")
     assert check_transfers(shipped, late).verdict is Verdict.late_return
 
 
 def test_the_task_force_office_host_is_not_competent_for_a_routed_clue_it_does_not_handle(shipped):
-    lamp = "小区门口路灯坏了好几天，晚上黑漆漆的"  # routed to 城管 alone; 市场监管 hosts the task-force office
+    lamp = "小区门口路灯坏了好几天，晚上黑漆漆的"  # routed to 城管 (属地街镇 assists); 市场监管 hosts the office
     report = check_transfers(shipped, clue(t("城管局", "市场监管局", "2024-05-06T10:00:00+08:00"), text=lamp))
     assert report.decision.status.value == "routed"
     assert report.verdict is Verdict.not_allowed
@@ -449,7 +449,7 @@ def test_cli_refer_table_matches_golden():
 
 def test_cli_refer_contract_and_invalid_lines():
     lines = [
-        json.dumps(clue(t("市场监管局", "住建局", "2024-05-06T10:00:00+08:00")), ensure_ascii=False),
+        json.dumps(clue(t("市场监管局", "城管局", "2024-05-06T10:00:00+08:00")), ensure_ascii=False),
         "{not json",
         json.dumps(clue(t("市场监管局", "城管大队", "2024-05-06T10:00:00+08:00")), ensure_ascii=False),
     ]
@@ -457,7 +457,7 @@ def test_cli_refer_contract_and_invalid_lines():
     assert result.exit_code == 1
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["clue_id"], r["verdict"]) for r in rows] == [("c", "ok"), ("line-2", "invalid"), ("c", "invalid")]
-    assert rows[0]["responsible"] == {"id": "housing_construction", "name": "住房和城乡建设局"}
+    assert rows[0]["responsible"] == {"id": "urban_transport", "name": "城市管理和交通运输局"}
     assert {"clue_id", "verdict", "responsible", "escalate_to", "deadlines", "findings"} <= set(rows[0])
     assert rows[1]["error"]["line"] == 2 and rows[2]["error"]["line"] == 3
     assert "invalid 2" in result.stderr

@@ -1,5 +1,9 @@
 """The worked example (fixtures/inspections): a plan for 2025 that keeps every guarantee, saves visits by merging,
-and matches its golden CSV byte for byte."""
+and matches its golden CSV byte for byte.
+
+Regenerate the golden file after an intended change with
+``XXRULES_UPDATE_GOLDEN=1 python -m pytest tests/planning/test_example.py`` and review the diff.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ def test_example_plan_matches_golden_csv(plan: xxrules.planning.Plan) -> None:
     out = io.StringIO()
     write_plan(plan, out)
     golden = GOLDEN / "worked_example_plan.csv"
-    if os.environ.get("XXRULES_REGEN"):
+    if os.environ.get("XXRULES_UPDATE_GOLDEN") == "1":
         golden.write_text(out.getvalue(), encoding="utf-8")
     assert out.getvalue() == golden.read_text(encoding="utf-8")
 
