@@ -63,6 +63,8 @@ VOCABULARY = (
     "沣西新城",
     "马王街道",
     "燃氣",
+    "学校门口",  # a place word saying where (dropped by the word policy's places)
+    "燃气北路",  # a street name
 )
 SOURCES = tuple(s.value for s in xxrules.Source)
 KINDS = ("school", "enterprise", "hospital")
@@ -244,7 +246,7 @@ def generated_rules(draw: st.DrawFn, max_rules: int = 8) -> list[dict[str, Any]]
 
 
 #: A word policy for generated rule sets, so both engines are compared with weak and strong words in play.
-WORDS = {"weak": ["跑路", "油烟"], "strong": ["燃气"]}
+WORDS = {"weak": ["跑路", "油烟"], "strong": ["燃气"], "places": ["学校"]}
 
 
 def with_mini_base(rules: list[dict[str, Any]]) -> dict[str, Any]:

@@ -63,6 +63,28 @@ def test_a_rule_set_can_keep_a_keyword_whole_or_stop_a_word_cutting():
     assert cuts("单位要扩充值班人员", "充值", WordBoundaries(block=["值班"])) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("医院门口好多黑车拉客", ["names a place (门口), not the problem"]),
+        ("医院停车场收费太贵", ["names a place (停车场), not the problem"]),
+        ("学校旁边的网吧让未成年人进", ["names a place (旁边), not the problem"]),
+        ("医院乱收费", []),  # the institution itself is the problem
+        ("这家医院门诊乱收费", []),
+        ("我在医院，门口堵死了", []),  # after a comma: another phrase
+    ],
+)
+def test_a_place_keyword_followed_by_where_words_is_dropped(text, dropped):
+    boundaries = WordBoundaries(places=["医院", "学校"])
+    keyword = "医院" if "医院" in text else "学校"
+    assert cuts(text, keyword, boundaries) == dropped
+
+
+def test_place_words_come_from_the_rule_files(shipped):
+    assert "医院" in shipped.spec.jurisdiction.words.places
+    assert shipped.route({"id": "c", "text": "医院门口好多黑车拉客"}).item.id == "taxi_ridehail"
+
+
 def test_routing_explains_a_dropped_hit_and_does_not_use_it():
     rules = xxrules.RuleSet.from_dict(
         {

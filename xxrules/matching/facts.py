@@ -152,7 +152,11 @@ class Matcher:
         """
         self.directory = directory
         policy = policy or WordPolicy()
-        self.boundaries = WordBoundaries({normalize(w) for w in policy.allow}, {normalize(w) for w in policy.block})
+        self.boundaries = WordBoundaries(
+            {normalize(w) for w in policy.allow},
+            {normalize(w) for w in policy.block},
+            {normalize(w) for w in policy.places},
+        )
         self.weights = keyword_weights(policy)
         self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
         conditions = [rule.when for rule in rules] + list(extra)

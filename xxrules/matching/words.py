@@ -2,7 +2,8 @@
 
 Chinese has no spaces, so an Aho-Corasick hit is only a substring. A hit stands
 unless it crosses a break (punctuation stood there: 缺货，车 holds no 货车), is followed by a
-street suffix (体育场北路 is an address, not a sports ground), or it
+street suffix (体育场北路 is an address, not a sports ground), is a place keyword of the
+rule set followed by 门口, 旁边 … (医院门口 says where), or it
 cuts two words of jieba's dictionary (shipped in its wheel) apart: one word
 across its start and another across its end (扩充|值班, 酱油|罐子). A hit with a
 word across one end only stands (对外|卖 may still be 外卖, and 液化气 inside
@@ -32,6 +33,9 @@ _load_lock = threading.Lock()
 
 #: What follows a place word that names a street (体育场|北路, 医院|街): the hit is an address, not the
 #: problem. 路口, 路边, 路面, 路线, 路过, 路段 … are not street names and keep the hit.
+#: What follows a place keyword (``places`` of the word policy) when it only says where the problem is.
+_NEAR = re.compile(r"门口|门前|大门口|旁边|附近|对面|边上|周边|周围|后面|隔壁|楼下|停车场")
+
 _STREET = re.compile(r"[东西南北中]?(?:大街|大道|路|街|巷)(?![线面灯况费段程口边上过旁人基])")
 
 
@@ -77,8 +81,9 @@ class Cut:
 class WordBoundaries:
     """Decides whether a keyword hit is a word of the text, for one rule set's keywords."""
 
-    def __init__(self, allow: Iterable[str] = (), block: Iterable[str] = ()) -> None:
+    def __init__(self, allow: Iterable[str] = (), block: Iterable[str] = (), places: Iterable[str] = ()) -> None:
         blocked = frozenset(block)
+        self._places = frozenset(places)
         self._words = jieba_words() - blocked if blocked else jieba_words()
         self._whole = frozenset(allow)
         self._joins = _joins(self._words)
@@ -90,18 +95,27 @@ class WordBoundaries:
         for keyword, spans in hits.items():
             if keyword in self._whole or len(keyword) < 2:
                 continue
+            place = keyword in self._places
             for start, end in spans:
-                reason = self._reason(text, start, end, stops)
+                reason = self._reason(text, start, end, stops) or self._address(text, start, end, place, breaks)
                 if reason:
                     found.append(Cut(keyword, start, end, reason))
         return found
 
-    def _reason(self, text: str, start: int, end: int, stops: Sequence[int]) -> str:
-        if _crosses(stops, start, end):
-            return "punctuation stood inside it"
+    @staticmethod
+    def _address(text: str, start: int, end: int, place: bool, breaks: frozenset[int]) -> str:
+        """Why the hit is part of an address (a street name, or a place word saying where), or ""."""
+        if end in breaks:
+            return ""  # what follows a comma starts another phrase
         street = _STREET.match(text, end)
         if street:
             return f"part of a street name ({text[start:end]}|{street.group()})"
+        near = _NEAR.match(text, end) if place else None
+        return f"names a place ({near.group()}), not the problem" if near else ""
+
+    def _reason(self, text: str, start: int, end: int, stops: Sequence[int]) -> str:
+        if _crosses(stops, start, end):
+            return "punctuation stood inside it"
         if start == 0 or end == len(text):
             return ""
         if text[start - 1 : start + 1] not in self._joins or text[end - 1 : end + 1] not in self._joins:

@@ -75,13 +75,16 @@ class WordPolicy(_Frozen):
     only beside other evidence, so a rule that only weak words fired for never routes a
     clue and never starts a dispute. ``allow`` lists keywords that always count where
     they are found, whatever words they cut; ``block`` lists dictionary words that never
-    cut a keyword (a hit cutting two dictionary words apart is dropped).
+    cut a keyword (a hit cutting two dictionary words apart is dropped). ``places`` lists
+    keywords that name a place as often as a problem (医院, 学校, 超市): followed by 门口,
+    旁边, 附近 … they say where, not what, and the hit is dropped (医院|门口 黑车拉客).
     """
 
     strong: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     block: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
 
 class HolidayPeriod(_Frozen):
