@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         scores.append(score(stem, cases, run_cases(ruleset, cases).results))
     if args.json:
         for s in scores:
-            print(json.dumps({**asdict(s), "categories": dict(s.categories)}, ensure_ascii=False))
+            figures = {name: value for name, value in vars(s).items() if name != "categories"}
+            print(json.dumps({**figures, "categories": dict(s.categories)}, ensure_ascii=False))
         return 0
     print(f"rules {ruleset.version} {ruleset.fingerprint}\n\n{HEADER}")
     for s in scores:
