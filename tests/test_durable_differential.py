@@ -64,7 +64,7 @@ def _without(clue: dict[str, Any], *fields: str) -> dict[str, Any]:
 
 
 def fixture_clues() -> list[tuple[str, dict[str, Any]]]:
-    """Every clue of fixtures/clues/, the eval sets (dev cases by their text) and the mini clues."""
+    """Every clue of fixtures/clues/, the eval sets (dev cases by their text) and the real corpus."""
     found: list[tuple[str, dict[str, Any]]] = []
     for path in sorted((FIXTURES / "clues").glob("*.jsonl")):
         if not path.name.endswith(".expected.jsonl"):  # expected outputs beside a clue stream are not clues
@@ -72,6 +72,8 @@ def fixture_clues() -> list[tuple[str, dict[str, Any]]]:
             found += [(f"{path.name}:{c['id']}", _without(c, "transfers", "found_by")) for c in _jsonl(path)]
     for path in sorted((FIXTURES / "eval").glob("*.jsonl")):
         found += [(f"{path.name}:{c['id']}", {"id": c["id"], "text": c["text"]}) for c in _jsonl(path)]
+    for path in sorted((FIXTURES / "eval" / "corpus").glob("*.jsonl")):  # 428 real complaints
+        found += [(f"{path.name}:{c['id']}", c["clue"]) for c in _jsonl(path)]
     return found
 
 
@@ -83,8 +85,8 @@ FIXTURE_CLUES = fixture_clues()
 
 def test_every_fixture_file_is_covered():
     names = {name.split(":")[0] for name, _ in FIXTURE_CLUES}
-    assert {"sample.jsonl", "dev_cases.jsonl", "holdout.jsonl"} <= names
-    assert len(FIXTURE_CLUES) > 150
+    assert {"sample.jsonl", "dev_cases.jsonl", "holdout.jsonl", "frozen.jsonl", "tuning3.jsonl"} <= names
+    assert len(FIXTURE_CLUES) > 550
 
 
 @pytest.mark.parametrize("name", ["mini", "shipped"])
