@@ -233,3 +233,17 @@ def test_an_implausible_year_makes_the_clue_invalid_not_a_crash(shipped, when):
         shipped, {"id": "x", "text": "液化气罐漏气", "transfers": [{"from": "住建局", "to": "应急管理局", "at": when}]}
     )
     assert report.verdict.value == "invalid" and "outside the years" in report.error.message
+
+
+def test_trusted_models_equal_what_model_construct_builds():
+    """The trace objects routing builds without validation (``trusted``) are the objects pydantic would build."""
+    from xxrules.models import AssistingRef, KeywordHit
+
+    values = {"id": "urban", "name": "城市管理局", "reason": "事项配合部门: 餐饮油烟"}
+    built, constructed = AssistingRef.trusted(**values), AssistingRef.model_construct(**values)
+    assert built == constructed and built.model_dump() == constructed.model_dump()
+    assert built.model_fields_set == constructed.model_fields_set
+    with pytest.raises(KeyError):
+        AssistingRef.trusted(id="urban", name="城市管理局")  # every field must be given
+    hit = {"keyword": "油烟", "start": 2, "end": 4, "weight": 0.25}
+    assert KeywordHit.trusted(**hit) == KeywordHit.model_validate(hit)

@@ -33,7 +33,8 @@ class _Index:
                 self.clashes.append((name, first, owner))
 
     def get(self, name: str) -> str | None:
-        return self.ids.get(normalize(name))
+        found = self.ids.get(name)  # a key is its own normal form (normalize is idempotent): skip it
+        return found if found is not None else self.ids.get(normalize(name))
 
 
 class Directory:

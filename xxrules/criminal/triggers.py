@@ -61,7 +61,7 @@ class Triggers:
         """``decision`` with a criminal referral (and the ``criminal_check`` flag) when a trigger holds."""
         if decision.status is Status.invalid or not self.triggers:
             return decision
-        present = set(facts.anchors())
+        present = facts.anchors
         hits = [
             hit
             for trigger, needed in zip(self.triggers, self._anchors, strict=True)

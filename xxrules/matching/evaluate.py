@@ -46,8 +46,8 @@ class ConditionResult:
         return self.fields, len(self.keywords), sum(len(k) for k in self.keywords)
 
 
-def _trace(path: str, test: str, held: bool, hits: Iterable[KeywordHit] = ()) -> ConditionTrace:
-    return ConditionTrace.model_construct(path=path, test=test, held=held, hits=tuple(hits))
+def _trace(path: str, test: str, held: bool, hits: tuple[KeywordHit, ...] = ()) -> ConditionTrace:
+    return ConditionTrace.trusted(path=path, test=test, held=held, hits=hits)
 
 
 #: Places listed per keyword in a trace: enough to explain any real clue, and a text repeating one
@@ -55,32 +55,38 @@ def _trace(path: str, test: str, held: bool, hits: Iterable[KeywordHit] = ()) ->
 TRACED_HITS = 100
 
 
-def _keyword_hits(facts: ClueFacts, words: Iterable[str]) -> list[KeywordHit]:
+def _keyword_hits(facts: ClueFacts, words: Iterable[str]) -> tuple[KeywordHit, ...]:
     """The first :data:`TRACED_HITS` places each of ``words`` matched, as trace entries."""
-    return [
-        KeywordHit.model_construct(keyword=w, start=s, end=e, weight=facts.weights.get(w, 1.0))
+    weights, hits = facts.weights, facts.hits
+    return tuple(
+        KeywordHit.trusted(keyword=w, start=s, end=e, weight=weights.get(w, 1.0))
         for w in words
-        for s, e in facts.hits.get(w, ())[:TRACED_HITS]
-    ]
+        for s, e in hits[w][:TRACED_HITS]
+    )
 
 
 def _keywords(kw: KeywordSet, facts: ClueFacts, path: str) -> ConditionResult:
+    """The ``all``, ``any`` and ``none`` tests of compiled ``kw`` (each word listed once), in that order."""
     result = ConditionResult(True)
-    for part in ("all", "any", "none"):
-        words = list(getattr(kw, part) or ())
+    hits = facts.hits
+    for part, words in (("all", kw.all), ("any", kw.any), ("none", kw.none)):
         if not words:
             continue
-        present = [w for w in dict.fromkeys(words) if w in facts.hits]
-        held = {"all": len(present) == len(set(words)), "any": bool(present), "none": not present}[part]
-        result.traces.append(
-            _trace(f"{path}.{part}", f"{part} of {_short(tuple(words))}", held, _keyword_hits(facts, present))
-        )
+        present = [w for w in words if w in hits]
+        held = len(present) == len(words) if part == "all" else bool(present) if part == "any" else not present
+        test = _part_test(part, words)
+        result.traces.append(_trace(f"{path}.{part}", test, held, _keyword_hits(facts, present) if present else ()))
         if not held:
             result.held = False
             return result
         if part != "none":
-            result.keywords.update(outermost(present, facts.hits))
+            result.keywords.update(outermost(present, hits))
     return result
+
+
+@lru_cache(maxsize=4096)
+def _part_test(part: str, words: tuple[str, ...]) -> str:
+    return f"{part} of {_short(words)}"
 
 
 Span = tuple[int, int]  # [start, end) of a match in the normalized text
@@ -96,6 +102,8 @@ def outermost(words: Sequence[str], hits: Mapping[str, Sequence[Span]]) -> list[
     >>> outermost(["液化气", "液化气罐", "气罐"], hits)
     ['液化气罐', '气罐']
     """
+    if len(words) == 1:
+        return list(words)  # a word's own matches never contain one another: all are as long
     reach = _reach(span for word in words for span in hits[word])
     return [word for word in words if not all(_inside(span, reach) for span in hits[word])]
 
@@ -195,8 +203,14 @@ def _time_text(times: TimeRange) -> str:
 
 def evaluate(cond: Condition, facts: ClueFacts, path: str = "when") -> ConditionResult:
     """Evaluate ``cond`` on ``facts``; stop at the first test that fails."""
-    result = ConditionResult(True)
-    for test in _tests(cond, facts, path):
+    tests = _tests(cond, facts, path)
+    first = next(tests, None)
+    if first is None:
+        return ConditionResult(True)
+    result = first()  # a fresh result: the others add to it
+    if not result.held:
+        return result
+    for test in tests:
         part = test()
         result.absorb(part)
         if not part.held:

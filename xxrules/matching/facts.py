@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property, lru_cache
 
 import ahocorasick_rs
 
@@ -50,14 +51,17 @@ class ClueFacts:
     notes: tuple[str, ...] = field(default=())
     weights: Mapping[str, float] = field(default_factory=dict)  # keyword → evidence weight, when not 1
 
-    def anchors(self) -> Iterable[Anchor]:
-        yield from (("kw", word) for word in self.hits)
+    @cached_property
+    def anchors(self) -> frozenset[Anchor]:
+        """The anchors present: what the rule index and the criminal triggers look up (once per clue)."""
+        found = {("kw", word) for word in self.hits}
         for kind, value in (("source", self.source), ("object_kind", self.object_kind), ("category", self.category)):
             if value is not None:
-                yield kind, value
-        yield from (("tag", tag) for tag in self.tags)
-        yield from (("region", region) for region in self.regions)
-        yield from (("mention", department) for department in self.mentions)
+                found.add((kind, value))
+        found.update(("tag", tag) for tag in self.tags)
+        found.update(("region", region) for region in self.regions)
+        found.update(("mention", department) for department in self.mentions)
+        return frozenset(found)
 
 
 def anchors(cond: Condition) -> frozenset[Anchor] | None:
@@ -201,10 +205,10 @@ class Matcher:
             hits=hits,
             source=clue.source.value if clue.source else None,
             object_kind=obj.kind.value if obj and obj.kind else None,
-            tags=frozenset(normalize(t) for t in obj.tags) if obj else frozenset(),
+            tags=frozenset(_label(t) for t in obj.tags) if obj else frozenset(),
             regions=regions,
             mentions=mentions,
-            category=normalize(clue.category) if clue.category else None,
+            category=_label(clue.category) if clue.category else None,
             amount=amount,
             received_at=local_time(clue.received_at) if clue.received_at else None,
             notes=tuple(notes),
@@ -239,9 +243,17 @@ class Matcher:
     def candidates(self, facts: ClueFacts) -> list[int]:
         """Positions of the rules that can hold for ``facts``, in rule order."""
         found = set(self.unanchored)
-        for anchor in facts.anchors():
-            found.update(self.index.get(anchor, ()))
+        index = self.index
+        for anchor in facts.anchors:
+            if anchor in index:
+                found.update(index[anchor])
         return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def _label(text: str) -> str:
+    """A tag or category, normalized: few distinct ones recur across clues."""
+    return normalize(text)
 
 
 def _keywords(cond: Condition) -> Iterable[str]:

@@ -67,6 +67,16 @@ class Context:
         self.ladder = ladder
         #: 属地 by address: the unit standing for the street when the clue names no known place
         self.territorial_default = territorial_default
+        self._assisting_refs: dict[tuple[str, str], AssistingRef] = {}
+
+    def assisting(self, dept_id: str, reason: str) -> AssistingRef:
+        """The assisting reference for a department and reason, built once: the pairs come from the rules."""
+        key = (dept_id, reason)
+        ref = self._assisting_refs.get(key)
+        if ref is None:
+            dept = self.departments[dept_id]
+            ref = self._assisting_refs[key] = AssistingRef.trusted(id=dept.id, name=dept.name, reason=reason)
+        return ref
 
 
 def department_refs(directory: Directory) -> dict[str, DepartmentRef]:
@@ -88,7 +98,7 @@ def _item_ref(item: SupervisionItem | None, ctx: Context) -> ItemRef | None:
 
 def _rule_trace(fired: Fired, ctx: Context) -> RuleTrace:
     c = fired.compiled
-    return RuleTrace.model_construct(
+    return RuleTrace.trusted(
         rule_id=c.rule.id,
         item=c.item.id if c.item else None,
         lead=_dept(ctx, c.lead).name if c.lead else NO_LEAD,
@@ -148,8 +158,7 @@ def _assisting(
     for dept_id, reason in rows:
         if dept_id not in seen:
             seen.add(dept_id)
-            ref = _dept(ctx, dept_id)
-            result.append(AssistingRef.model_construct(id=ref.id, name=ref.name, reason=reason))
+            result.append(ctx.assisting(dept_id, reason))
     return tuple(result)
 
 
@@ -177,7 +186,7 @@ def _criminal_notes(fired: list[Fired]) -> list[str]:
 def _explanation(
     facts: ClueFacts, fired: list[Fired], lost: list[LostRule], ctx: Context, notes: list[str] | None = None
 ) -> Explanation:
-    return Explanation.model_construct(
+    return Explanation.trusted(
         normalized_text=facts.text,
         fired=tuple(_rule_trace(f, ctx) for f in fired),
         lost=tuple(lost),
@@ -213,7 +222,7 @@ def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[Lost
         fields = _climb(base, facts, fired, top, failed, ctx)
     else:
         fields = _routed(base, facts, fired, failed, ctx)
-    return Decision.model_construct(**fields, **_confidence(fields["lead"], fields["status"], fired))
+    return Decision.trusted(**fields, **_confidence(fields["lead"], fields["status"], fired))
 
 
 #: A decision whose winning rule leads the best rule naming another lead by less than this is flagged for review.
@@ -240,7 +249,7 @@ def _confidence(lead_ref: DepartmentRef | None, status: Status, fired: list[Fire
 
 def _weak_loss(fired: Fired) -> LostRule:
     words = "、".join(sorted(fired.outcome.keywords))
-    return LostRule.model_construct(
+    return LostRule.trusted(
         rule_id=fired.compiled.rule.id, reason=f"only weak words ({words}): context, not grounds", conditions=()
     )
 
@@ -290,7 +299,7 @@ def _no_lead_items(fired: list[Fired]) -> str:
 
 def _candidates(top: list[Fired], ctx: Context) -> tuple[Candidate, ...]:
     return tuple(
-        Candidate.model_construct(
+        Candidate.trusted(
             lead=_dept(ctx, f.compiled.lead),
             item=_item_ref(f.compiled.item, ctx),
             rule_id=f.compiled.rule.id,
@@ -318,7 +327,7 @@ def _disputed(
     deciders = "、".join(d.name for d in resolution.escalate_to)
     acting = "、".join(d.name for d in resolution.provisional)
     lost = [
-        LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
+        LostRule.trusted(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
         for f in fired
         if f not in top
     ]
@@ -352,8 +361,7 @@ def _routed(
     unit = _territorial(winner, facts, ctx)
     lead = settled[0] if settled else unit[0] if unit is not None and unit[1] == "lead" else c.lead
     lost = [
-        LostRule.model_construct(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=())
-        for f in fired[1:]
+        LostRule.trusted(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=()) for f in fired[1:]
     ]
     assisting = _assisting(winner, lead, unit, ctx, settled[2] if settled else ())
     flags, notes = _flags(fired, unit)

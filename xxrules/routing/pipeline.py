@@ -68,6 +68,4 @@ class Pipeline:
 def _lost(compiled: CompiledRule, result: ConditionResult) -> LostRule:
     """A rule whose condition failed, with the test that failed last."""
     failed_test = result.traces[-1].test if result.traces else "condition"
-    return LostRule.model_construct(
-        rule_id=compiled.rule.id, reason=f"failed: {failed_test}", conditions=tuple(result.traces)
-    )
+    return LostRule.trusted(rule_id=compiled.rule.id, reason=f"failed: {failed_test}", conditions=tuple(result.traces))
