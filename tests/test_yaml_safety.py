@@ -430,3 +430,22 @@ def test_an_alias_chain_expanding_past_the_value_budget_is_refused() -> None:
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 8)]
     issue = only_issue("\n".join(lines))
     assert issue.code == "XR100" and "once aliases are expanded" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: b  # 注意! an exclamation mark in a comment\n", {"a": "b"}),
+        ("a: '!important'\n", {"a": "!important"}),
+        ("a: 50%\n", {"a": "50%"}),
+    ],
+)
+def test_a_bang_or_percent_that_is_no_tag_or_directive_still_reads(text: str, expected: dict) -> None:
+    """Text with "!" or "%" takes the slow path that looks for tags and directives, and still reads."""
+    assert read_yaml_text(text, "t.yaml").data == expected
+
+
+def test_a_tag_or_directive_is_found_whatever_else_the_text_holds() -> None:
+    for text in ("a: !!str x\n", "%YAML 1.1\n---\na: b\n"):
+        with pytest.raises(RuleSetError):
+            read_yaml_text(text, "t.yaml")

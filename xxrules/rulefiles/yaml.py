@@ -154,9 +154,15 @@ def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+#: A tag needs a "!", a directive a line starting with "%": text with neither is parsed once, not twice.
+_MAY_TAG = re.compile(r"!|^%", re.MULTILINE)
+
+
 def _refuse_tags_and_directives(yaml: YAML, text: str, file: str) -> None:
     """Refuse any tag written in the file (``!!int 5``, ``!foo``, ``!!python/...``), even a harmless one,
     and ``%YAML`` / ``%TAG`` directives, which would bring back YAML 1.1 readings."""
+    if not _MAY_TAG.search(text):
+        return
     for event in yaml.parse(text):
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, DocumentStartEvent) and (event.version or event.tags):
