@@ -7,11 +7,9 @@ street of the address) stands in, leading or assisting as the rule says; without
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from xxrules import RuleSet, RuleSetError
+from xxrules import RuleSet, RuleSetError, load_ruleset
 
 from .conftest import MINI
 
@@ -21,17 +19,11 @@ LOCAL = {"id": "local_office", "name": "属地街镇", "aliases": ["街道办"],
 
 def mini_with(default: str | None = "local_office", mode: str = "assist") -> RuleSet:
     """The mini rule set with a by-address unit, ``territorial_default`` and the prepaid item's territorial mode."""
-    data = RuleSet.from_dict(_mini_dict()).to_dict()
+    data = load_ruleset(MINI).to_dict()
     data["departments"] = [*data["departments"], LOCAL]
     data["jurisdiction"] = {**data["jurisdiction"], "territorial_default": default}
     data["items"] = [item | {"territorial": mode} if item["id"] == "prepaid_card" else item for item in data["items"]]
     return RuleSet.from_dict(data)
-
-
-def _mini_dict() -> dict[str, Any]:
-    from xxrules import load_ruleset
-
-    return load_ruleset(MINI).to_dict()
 
 
 def assisting(decision) -> list[tuple[str, str]]:

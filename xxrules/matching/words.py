@@ -31,11 +31,11 @@ MIN_FREQUENCY = 20
 
 _load_lock = threading.Lock()
 
-#: What follows a place word that names a street (体育场|北路, 医院|街): the hit is an address, not the
-#: problem. 路口, 路边, 路面, 路线, 路过, 路段 … are not street names and keep the hit.
 #: What follows a place keyword (``places`` of the word policy) when it only says where the problem is.
 _NEAR = re.compile(r"门口|门前|大门口|旁边|附近|对面|边上|周边|周围|后面|隔壁|楼下|停车场")
 
+#: What follows a keyword that is part of a street name (体育场|北路, 医院|街): the hit is an address, not the
+#: problem. 路口, 路边, 路面, 路线, 路过, 路段 … are not street names and keep the hit.
 _STREET = re.compile(r"[东西南北中]?(?:大街|大道|路|街|巷)(?![线面灯况费段程口边上过旁人基])")
 
 

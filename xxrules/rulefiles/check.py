@@ -85,8 +85,7 @@ def _check_territorial_default(checker: Checker, name: str | None) -> None:
     if name is None:
         return
     dept_id = checker.names.department(name)
-    kinds = {d.id: d.kind for d in checker.spec.departments}
-    if dept_id is None or kinds.get(dept_id) is not DepartmentKind.territorial:
+    if dept_id is None or checker.names.departments[dept_id].kind is not DepartmentKind.territorial:
         problem = "unknown department" if dept_id is None else "not a territorial department"
         suggestion = checker.names.suggest_department(name) if dept_id is None else None
         _report_jurisdiction(checker, "XR103", f"{problem} '{name}'", ("territorial_default",), suggestion)
