@@ -7,8 +7,8 @@ Every error derives from one root and carries data, not just a message::
     ├── ClueError         a clue could not be read (bad JSON, bad field)
     ├── CaseClosureError  a case may not be closed that way (以罚代刑 refused)
     ├── EngineError       a routing engine failed, or the two engines disagree (a bug to report)
-    └── ExportError       the jurisdiction graph could not be exported or drawn
-        ├── MissingDependencyError  an optional library (matplotlib, pydot) is not installed
+    └── ExportError       the jurisdiction graph or a table could not be exported or drawn
+        ├── MissingDependencyError  an optional library (matplotlib, pydot, pandas, pyarrow) is not installed
         └── MissingFontError        no installed font can draw the Chinese labels
 
 A :class:`RuleIssue` names the file, line, column, rule or item id and field path
@@ -161,7 +161,7 @@ class ClueError(XxrulesError):
 
 
 class ExportError(XxrulesError):
-    """The jurisdiction graph could not be exported or drawn (unknown format, node or edge kind)."""
+    """The jurisdiction graph or a decision table could not be exported or drawn (unknown format, missing library)."""
 
 
 class MissingDependencyError(ExportError):

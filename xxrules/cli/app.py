@@ -36,7 +36,7 @@ from xxrules.models import (
     WarningLevel,
 )
 from xxrules.monitor.monitor import Monitor
-from xxrules.render.records import streams, write_csv, write_jsonl
+from xxrules.render.records import streams, write_csv, write_jsonl, write_table
 from xxrules.render.tables import decision_table, explain_tree, labeller, transfer_table
 from xxrules.routing.ruleset import RuleSet, load_ruleset
 from xxrules.transfers.chains import check_transfer_lines
@@ -82,6 +82,8 @@ class RouteFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
     csv = "csv"
+    arrow = "arrow"
+    parquet = "parquet"
 
 
 class ExplainFormat(StrEnum):
@@ -128,25 +130,47 @@ def route(
     explain: Annotated[bool, typer.Option("--explain", help="jsonl: include each decision's explanation.")] = False,
     engine: EngineOption = Engine.default,
     max_text: MaxTextOption = MAX_TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="arrow, parquet: the file to write (arrow: standard output if not given)."),
+    ] = None,
 ) -> None:
     """Route clues and print one decision per clue, in input order.
 
     jsonl lines carry clue_id, status, lead, assisting, item, rules, flags and reason.
+    arrow (an Arrow IPC stream) and parquet write the columns of RuleSet.route_table, batch by batch
+    (they need pyarrow: pip install 'xxrules[table]'; parquet needs --output).
     A malformed line gives an 'invalid' decision naming the line; the run goes on.
     A summary goes to stderr (naming the engine when it is not the default). Exit 1 if any line was invalid.
     """
+    if fmt is RouteFormat.parquet and output is None:
+        fail("--format parquet needs --output FILE")
     ruleset = _load(rules)
     counts: Counter[str] = Counter()
     stream = _open_input(file)
-    decisions = _counted(ruleset.route_lines(stream, engine=engine.value, limits=Limits(text=max_text)), counts)
+    lines = ruleset.route_lines(
+        stream, engine=engine.value, limits=Limits(text=max_text), explain=explain and fmt is RouteFormat.jsonl
+    )
+    decisions = _counted(lines, counts)
     if fmt is RouteFormat.jsonl:
         write_jsonl(decisions, sys.stdout, explain)
+    elif fmt in (RouteFormat.arrow, RouteFormat.parquet):
+        _write_table(decisions, output, fmt)
     elif fmt is RouteFormat.csv:
         write_csv(decisions, sys.stdout)
     else:
         _stdout().print(decision_table(list(decisions)))
     _summary(counts, ruleset, engine)
     raise typer.Exit(1 if counts[Status.invalid.value] else 0)
+
+
+def _write_table(decisions: Iterator[Decision], output: Path | None, fmt: RouteFormat) -> None:
+    try:
+        write_table(decisions, str(output) if output else sys.stdout.buffer, fmt.value)
+    except ExportError as exc:  # pyarrow missing
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def _summary(counts: Counter[str], ruleset: RuleSet, engine: Engine = Engine.default) -> None:

@@ -1,4 +1,4 @@
-"""Reading clues from JSON Lines and writing decisions as JSON Lines, CSV or rows.
+"""Reading clues from JSON Lines and writing decisions as JSON Lines, CSV, rows, Arrow or Parquet.
 
 Kept apart from the CLI so notebooks and services can use the same readers: a
 malformed line never stops a stream; it becomes a :class:`~xxrules.errors.ClueError`
@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from typing import IO, Any, TextIO
 
 from xxrules.models import Decision
+from xxrules.routing import table
 
-__all__ = ["CSV_COLUMNS", "decision_json", "decision_row", "streams", "write_csv", "write_jsonl"]
+__all__ = ["CSV_COLUMNS", "decision_json", "decision_row", "streams", "write_csv", "write_jsonl", "write_table"]
 
 CSV_COLUMNS = ("clue_id", "status", "lead_id", "lead", "assisting", "item_id", "item", "rules", "flags", "reason")
 
@@ -75,3 +76,22 @@ def write_csv(decisions: Iterable[Decision], stream: TextIO) -> None:
         writer.writerow(decision_row(decision))
         if flush:
             stream.flush()
+
+
+def write_table(decisions: Iterable[Decision], sink: str | IO[bytes], fmt: str) -> None:
+    """The decisions' columns (:data:`xxrules.routing.table.TABLE_COLUMNS`) as an Arrow IPC stream or a
+    Parquet file, written batch by batch so memory stays flat (needs pyarrow: ``xxrules[table]``)."""
+    batches = table.arrow_batches(decisions)
+    schema = table.arrow_schema()
+    if fmt == "parquet":
+        import pyarrow.parquet
+
+        with pyarrow.parquet.ParquetWriter(sink, schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+        return
+    import pyarrow.ipc
+
+    with pyarrow.ipc.new_stream(sink, schema) as stream:
+        for batch in batches:
+            stream.write_batch(batch)

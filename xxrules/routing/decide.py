@@ -194,8 +194,13 @@ def _explanation(
     )
 
 
-def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context) -> Decision:
-    """The decision for one clue, given the rules that fired and those that failed."""
+def decide(
+    clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context, explain: bool = True
+) -> Decision:
+    """The decision for one clue, given the rules that fired and those that failed.
+
+    ``explain=False`` leaves the explanation out (``None``) and skips building it.
+    """
     ordered = sorted(fired, key=Fired.sort_key)
     weak = [f for f in ordered if f.weak_only]
     fired = [f for f in ordered if not f.weak_only]
@@ -212,7 +217,7 @@ def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[Lost
             status=Status.unmatched,
             coordinator=_dept(ctx, ctx.office),
             reason=f"{reason}; the task-force office coordinates",
-            explanation=_explanation(facts, [], failed, ctx),
+            explanation=_explanation(facts, [], failed, ctx) if explain else None,
             review=bool(weak),
             **_empty(),
         )
@@ -222,7 +227,10 @@ def decide(clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[Lost
         fields = _climb(base, facts, fired, top, failed, ctx)
     else:
         fields = _routed(base, facts, fired, failed, ctx)
-    return Decision.trusted(**fields, **_confidence(fields["lead"], fields["status"], fired))
+    explanation = fields.pop("explain")
+    return Decision.trusted(
+        **fields, explanation=explanation() if explain else None, **_confidence(fields["lead"], fields["status"], fired)
+    )
 
 
 #: A decision whose winning rule leads the best rule naming another lead by less than this is flagged for review.
@@ -322,15 +330,10 @@ def _disputed(
     resolution: Resolution,
     candidates: tuple[Candidate, ...],
 ) -> dict[str, Any]:
-    """The fields of a disputed decision (margin and review aside)."""
+    """The fields of a disputed decision (margin and review aside; ``explain`` builds its explanation)."""
     names = "、".join(dict.fromkeys(c.lead.name for c in candidates)) or _no_lead_items(top)
     deciders = "、".join(d.name for d in resolution.escalate_to)
     acting = "、".join(d.name for d in resolution.provisional)
-    lost = [
-        LostRule.trusted(rule_id=f.compiled.rule.id, reason=_lost_reason(f, top[0]), conditions=())
-        for f in fired
-        if f not in top
-    ]
     notes = _criminal_notes(fired)
     flags = (Flag.criminal_check,) if notes else ()
     return dict(
@@ -340,7 +343,9 @@ def _disputed(
         coordinator=_dept(ctx, ctx.office),
         reason=f"disputed ({names}); escalated to {deciders} ({resolution.rung.value}); "
         f"meanwhile {acting} act provisionally",
-        explanation=_explanation(facts, fired, lost + failed, ctx, notes),
+        explain=lambda: _explanation(
+            facts, fired, _losses([f for f in fired if f not in top], top[0]) + failed, ctx, notes
+        ),
     )
 
 
@@ -355,14 +360,11 @@ def _routed(
     ctx: Context,
     settled: _Settled | None = None,
 ) -> dict[str, Any]:
-    """The fields of a routed decision (margin and review aside)."""
+    """The fields of a routed decision (margin and review aside; ``explain`` builds its explanation)."""
     winner = fired[0]
     c = winner.compiled
     unit = _territorial(winner, facts, ctx)
     lead = settled[0] if settled else unit[0] if unit is not None and unit[1] == "lead" else c.lead
-    lost = [
-        LostRule.trusted(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=()) for f in fired[1:]
-    ]
     assisting = _assisting(winner, lead, unit, ctx, settled[2] if settled else ())
     flags, notes = _flags(fired, unit)
     return dict(
@@ -378,8 +380,13 @@ def _routed(
         resolution=settled[1] if settled else None,
         referral=None,
         reason=_routed_reason(winner, settled, ctx),
-        explanation=_explanation(facts, fired, lost + failed, ctx, notes),
+        explain=lambda: _explanation(facts, fired, _losses(fired[1:], winner) + failed, ctx, notes),
     )
+
+
+def _losses(losers: list[Fired], winner: Fired) -> list[LostRule]:
+    """Rules that fired and did not win, each with the reason it lost to ``winner``."""
+    return [LostRule.trusted(rule_id=f.compiled.rule.id, reason=_lost_reason(f, winner), conditions=()) for f in losers]
 
 
 def _routed_reason(winner: Fired, settled: _Settled | None, ctx: Context) -> str:

@@ -1,0 +1,112 @@
+"""The columnar batch path: decisions as columns (pandas or Arrow) for analytics.
+
+:meth:`RuleSet.route_table <xxrules.RuleSet.route_table>` routes without
+explanations (compiled predicates, no trace objects) and lays each batch of
+decisions out as columns: one row per clue, in input order. Department and item
+names are in Chinese next to their ids; lists (assisting departments, rules,
+flags) stay lists, so Arrow keeps them as ``list<string>``.
+
+pandas and pyarrow are optional: ``pip install 'xxrules[table]'``. Without them
+the functions raise :class:`~xxrules.errors.MissingDependencyError` naming the extra to install.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from xxrules.errors import MissingDependencyError
+from xxrules.models import Decision
+
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
+
+__all__ = ["BATCH_SIZE", "TABLE_COLUMNS", "arrow_batches", "arrow_schema", "arrow_table", "columns", "frame"]
+
+#: The columns of a routed table, in order.
+TABLE_COLUMNS = (
+    "clue_id", "status", "lead_id", "lead", "item_id", "item", "assisting_ids", "assisting", "rules", "flags",
+    "coordinator", "criminal", "review", "margin", "reason",
+)  # fmt: skip
+
+#: Clues laid out per Arrow record batch by default.
+BATCH_SIZE = 65_536
+
+
+def columns(decisions: Iterable[Decision]) -> dict[str, list[Any]]:
+    """The decisions as :data:`TABLE_COLUMNS`, each a list with one entry per decision."""
+    table: dict[str, list[Any]] = {name: [] for name in TABLE_COLUMNS}
+    appenders = [table[name].append for name in TABLE_COLUMNS]
+    for decision in decisions:
+        for append, value in zip(appenders, _row(decision), strict=True):
+            append(value)
+    return table
+
+
+def _row(d: Decision) -> tuple[Any, ...]:
+    lead, item = d.lead, d.item
+    return (
+        d.clue_id,
+        d.status.value,
+        lead.id if lead else None,
+        lead.name if lead else None,
+        item.id if item else None,
+        item.name if item else None,
+        [a.id for a in d.assisting],
+        [a.name for a in d.assisting],
+        list(d.rules),
+        [f.value for f in d.flags],
+        d.coordinator.name if d.coordinator else None,
+        d.referral is not None,
+        d.review,
+        d.margin,
+        d.reason if d.error is None else d.error.message,
+    )
+
+
+def frame(decisions: Iterable[Decision]) -> pandas.DataFrame:
+    """The decisions as a pandas DataFrame of :data:`TABLE_COLUMNS`."""
+    try:
+        import pandas
+    except ImportError:
+        raise _missing("pandas") from None
+    return pandas.DataFrame(columns(decisions), columns=list(TABLE_COLUMNS))
+
+
+def arrow_batches(decisions: Iterable[Decision], batch_size: int = BATCH_SIZE) -> Iterator[pyarrow.RecordBatch]:
+    """The decisions as Arrow record batches of at most ``batch_size`` rows, lazily: memory stays flat."""
+    pyarrow = _import("pyarrow")
+    schema = arrow_schema()
+    stream = iter(decisions)
+    while batch := list(islice(stream, batch_size)):
+        data = columns(batch)
+        arrays = [pyarrow.array(data[name], type=schema.field(name).type) for name in TABLE_COLUMNS]
+        yield pyarrow.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def arrow_table(decisions: Iterable[Decision]) -> pyarrow.Table:
+    """The decisions as one Arrow table of :data:`TABLE_COLUMNS`."""
+    pyarrow = _import("pyarrow")
+    return pyarrow.Table.from_batches(list(arrow_batches(decisions)), schema=arrow_schema())
+
+
+def arrow_schema() -> pyarrow.Schema:
+    """The Arrow schema of :data:`TABLE_COLUMNS`."""
+    pa = _import("pyarrow")
+    text, texts = pa.string(), pa.list_(pa.string())
+    types = {"assisting_ids": texts, "assisting": texts, "rules": texts, "flags": texts,
+             "criminal": pa.bool_(), "review": pa.bool_(), "margin": pa.float64()}  # fmt: skip
+    return pa.schema([(name, types.get(name, text)) for name in TABLE_COLUMNS])
+
+
+def _import(name: str) -> Any:
+    try:
+        return __import__(name)
+    except ImportError:
+        raise _missing(name) from None
+
+
+def _missing(name: str) -> MissingDependencyError:
+    return MissingDependencyError(f"tables need {name}: pip install 'xxrules[table]'")
