@@ -182,3 +182,44 @@ def test_cli_without_pyarrow_says_what_to_install(monkeypatch, tmp_path):
     result = _cli("route", "-", "--format", "parquet", "-o", str(tmp_path / "x.parquet"), stdin='{"id":"a","text":"x"}')
     assert result.exit_code == 2
     assert "xxrules[table]" in result.stderr
+
+
+# ------------------------------------------------------------------ candidate selection
+
+
+def _holding(ruleset: xxrules.RuleSet, clue: dict[str, Any]) -> tuple[set[int], set[int]]:
+    """(positions of the rules that hold on ``clue``, tested on every rule; the candidates the index picks)."""
+    pipeline = ruleset._pipeline
+    facts = pipeline.matcher.facts(xxrules.Clue.model_validate(clue))
+    held = {n for n, test in enumerate(pipeline.predicates) if test(facts) is not None}
+    return held, set(pipeline.matcher.candidates(facts))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(rules=generated_rules(), data=st.data())
+def test_the_rule_index_never_misses_a_rule_that_holds(rules, data):
+    try:
+        ruleset = xxrules.RuleSet.from_dict(with_mini_base(rules))
+    except xxrules.RuleSetError:
+        reject()
+    for clue in data.draw(st.lists(clues_for(rules), min_size=4, max_size=4)):
+        try:
+            held, candidates = _holding(ruleset, clue)
+        except ValueError:
+            reject()  # not a valid clue: nothing to select
+        assert held <= candidates
+
+
+def test_amount_only_rules_are_candidates_only_for_amounts_in_their_band():
+    bands = [("small", {"lt": 1000}), ("large", {"gte": 50000}), ("middle", {"gte": 1000, "lt": 50000})]
+    rules = [{"id": name, "when": {"amount": band}, "then": {"item": "prepaid_card"}} for name, band in bands]
+    ruleset = xxrules.RuleSet.from_dict(with_mini_base(rules))
+    ids = [c.rule.id for c in ruleset._pipeline.rules]
+
+    def candidates(clue: dict[str, Any]) -> list[str]:
+        return sorted(ids[n] for n in _holding(ruleset, clue)[1])
+
+    assert candidates({"id": "a", "text": "没有金额"}) == []
+    assert candidates({"id": "b", "text": "x", "amount": 80000}) == ["large"]
+    assert candidates({"id": "c", "text": "充了八万"}) == ["large"]  # an amount read from the text counts
+    assert candidates({"id": "d", "text": "x", "amount": 1000}) == ["middle"]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
-from xxrules.matching.facts import ClueFacts
+from xxrules.matching.facts import ClueFacts, in_range
 from xxrules.models import Condition, ConditionTrace, HourWindow, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
 
 __all__ = ["ConditionResult", "evaluate", "outermost"]
@@ -154,17 +154,8 @@ def _tags(tags: TagSet, facts: ClueFacts, path: str) -> ConditionResult:
     return ConditionResult(held, [_trace(path, test, held)], fields=int(held))
 
 
-def _in_range(bounds: NumberRange, value: float) -> bool:
-    return (
-        (bounds.gt is None or value > bounds.gt)
-        and (bounds.gte is None or value >= bounds.gte)
-        and (bounds.lt is None or value < bounds.lt)
-        and (bounds.lte is None or value <= bounds.lte)
-    )
-
-
 def _amount(bounds: NumberRange, facts: ClueFacts, path: str) -> ConditionResult:
-    held = facts.amount is not None and _in_range(bounds, facts.amount)
+    held = facts.amount is not None and in_range(bounds, facts.amount)
     return ConditionResult(
         held, [_trace(path, f"amount {_range_text(bounds)} (clue: {facts.amount})", held)], fields=int(held)
     )

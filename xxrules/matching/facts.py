@@ -6,8 +6,10 @@ A clue is matched in three steps, none of which loops over rules × keywords:
    region name in one Aho-Corasick pass (overlapping matches);
 2. each rule was indexed at build time by its *anchors*: values one of which must
    be present for the rule to hold (a keyword, a source, an object kind, a tag, a
-   region, a category). :meth:`Matcher.candidates` unions the rules anchored on
-   what the clue has, plus the few rules that have no anchor;
+   region, a category, a named department; else an amount or a receiving time).
+   :meth:`Matcher.candidates` unions the rules anchored on what the clue has, plus
+   the few rules that have no anchor; rules anchored only on an amount are grouped
+   by their amount range (band), and only the bands holding the clue's amount count;
 3. only those candidates are evaluated (``xxrules.matching.evaluate``).
 """
 
@@ -27,11 +29,25 @@ from xxrules.common.text import normalize, normalize_with_breaks
 from xxrules.matching.amounts import read_amount
 from xxrules.matching.mentions import mention_names, mentioned
 from xxrules.matching.words import Cut, WordBoundaries
-from xxrules.models import Clue, Condition, KeywordSet, Rule, TagSet, WordPolicy
+from xxrules.models import Clue, Condition, KeywordSet, NumberRange, Rule, TagSet, WordPolicy
 
-__all__ = ["WEIGHTS", "ClueFacts", "Matcher", "anchors", "compile_condition", "keyword_weights", "rule_weights"]
+__all__ = [
+    "AMOUNT",
+    "RECEIVED",
+    "WEIGHTS",
+    "ClueFacts",
+    "Matcher",
+    "anchors",
+    "compile_condition",
+    "in_range",
+    "keyword_weights",
+    "rule_weights",
+]
 
 Anchor = tuple[str, str]  # (kind, value): ("kw", "液化气"), ("source", "media") …
+AMOUNT: Anchor = ("amount", "")  # the clue has an amount: the anchor of a rule that tests only amounts
+RECEIVED: Anchor = ("received_at", "")  # the clue has a receiving time
+_LAST_RESORT = frozenset({AMOUNT, RECEIVED})  # anchors that hold for many clues: chosen only when nothing else is
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,10 @@ class ClueFacts:
         found.update(("tag", tag) for tag in self.tags)
         found.update(("region", region) for region in self.regions)
         found.update(("mention", department) for department in self.mentions)
+        if self.amount is not None:
+            found.add(AMOUNT)
+        if self.received_at is not None:
+            found.add(RECEIVED)
         return frozenset(found)
 
 
@@ -69,7 +89,12 @@ def anchors(cond: Condition) -> frozenset[Anchor] | None:
     conjuncts = [a for a in _conjunct_anchors(cond) if a is not None]
     if not conjuncts:
         return None
-    return min(conjuncts, key=lambda found: (not all(kind == "kw" for kind, _ in found), len(found), sorted(found)))
+    return min(conjuncts, key=_preference)
+
+
+def _preference(found: frozenset[Anchor]) -> tuple[bool, bool, int, list[Anchor]]:
+    """Keywords first, then few values, amounts and times last; then the values, so the choice is stable."""
+    return not all(kind == "kw" for kind, _ in found), bool(found & _LAST_RESORT), len(found), sorted(found)
 
 
 def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
@@ -81,6 +106,8 @@ def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
     yield _values("region", cond.region, normalized=False)
     yield _values("mention", cond.mentions, normalized=False)
     yield _values("category", cond.category)
+    yield frozenset({AMOUNT}) if cond.amount is not None else None
+    yield frozenset({RECEIVED}) if cond.received_at is not None else None
     if cond.object_tags is not None:
         yield _values("tag", cond.object_tags.all[:1] if cond.object_tags.all else cond.object_tags.any)
     yield from (anchors(child) for child in cond.all_of or ())
@@ -172,12 +199,20 @@ class Matcher:
         self.automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
         self.index: dict[Anchor, list[int]] = defaultdict(list)
         self.unanchored: list[int] = []
+        bands: dict[NumberRange, list[int]] = defaultdict(list)
         for position, rule in enumerate(rules):
             found = anchors(rule.when)
             if found is None:
                 self.unanchored.append(position)
+            elif found == {AMOUNT} and rule.when.amount is not None:
+                bands[rule.when.amount].append(position)  # only its own range can hold
             for anchor in found or ():
                 self.index[anchor].append(position)
+        #: rules anchored only on an amount, by the range their top level tests
+        self.amount_bands = [(bounds, frozenset(positions)) for bounds, positions in bands.items()]
+        banded = frozenset().union(*(positions for _, positions in self.amount_bands))
+        if AMOUNT in self.index:
+            self.index[AMOUNT] = [p for p in self.index[AMOUNT] if p not in banded]
 
     def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
         """Every pattern found in normalized ``text`` → its [start, end) spans."""
@@ -247,7 +282,22 @@ class Matcher:
         for anchor in facts.anchors:
             if anchor in index:
                 found.update(index[anchor])
+        if facts.amount is not None:
+            amount = facts.amount
+            for bounds, positions in self.amount_bands:
+                if in_range(bounds, amount):
+                    found.update(positions)
         return sorted(found)
+
+
+def in_range(bounds: NumberRange, value: float) -> bool:
+    """Whether ``value`` lies within ``bounds`` (each bound that is set holds)."""
+    return (
+        (bounds.gt is None or value > bounds.gt)
+        and (bounds.gte is None or value >= bounds.gte)
+        and (bounds.lt is None or value < bounds.lt)
+        and (bounds.lte is None or value <= bounds.lte)
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from xxrules.matching.evaluate import outermost
-from xxrules.matching.facts import ClueFacts
+from xxrules.matching.facts import ClueFacts, in_range
 from xxrules.models import Condition, HourWindow, KeywordSet, NumberRange, TagSet, TimeRange
 
 __all__ = ["Held", "Predicate", "predicate"]
@@ -126,19 +126,9 @@ def _tags(tags: TagSet) -> _Test:
 
 
 def _amount(bounds: NumberRange) -> _Test:
-    gt, gte, lt, lte = bounds.gt, bounds.gte, bounds.lt, bounds.lte
-
     def held(facts: ClueFacts) -> Held | None:
         value = facts.amount
-        if value is None:
-            return None
-        ok = (
-            (gt is None or value > gt)
-            and (gte is None or value >= gte)
-            and (lt is None or value < lt)
-            and (lte is None or value <= lte)
-        )
-        return _FIELD if ok else None
+        return _FIELD if value is not None and in_range(bounds, value) else None
 
     return held
 
