@@ -6,6 +6,7 @@ loaded or the command was used wrongly. Errors are printed without tracebacks.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -103,7 +104,10 @@ def _stdout() -> Console:
 
 
 def _load(rules: Path | None) -> RuleSet:
-    return load_rules(rules, "nothing was routed")
+    """The rule set, its objects then moved out of the collector's way (``gc.freeze``): they live as long as the run."""
+    ruleset = load_rules(rules, "nothing was routed")
+    gc.freeze()
+    return ruleset
 
 
 def _open_input(path: str) -> BinaryIO:
