@@ -68,6 +68,8 @@ class Context:
         #: 属地 by address: the unit standing for the street when the clue names no known place
         self.territorial_default = territorial_default
         self._assisting_refs: dict[tuple[str, str], AssistingRef] = {}
+        #: (rule id, lead, territorial unit) → the assisting list of an undisputed decision: a few per rule
+        self.assisting_lists: dict[tuple[str, str, tuple[str, str, str] | None], tuple[AssistingRef, ...]] = {}
 
     def assisting(self, dept_id: str, reason: str) -> AssistingRef:
         """The assisting reference for a department and reason, built once: the pairs come from the rules."""
@@ -142,6 +144,22 @@ def _territorial(fired: Fired, facts: ClueFacts, ctx: Context) -> tuple[str, str
 
 def _assisting(
     winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context, contenders: tuple[Candidate, ...] = ()
+) -> tuple[AssistingRef, ...]:
+    """Assisting departments: contenders, the item's lead and cooperating list, the rule's list, the unit.
+
+    Without contenders the list depends only on the rule, the lead and the unit: it is worked out once.
+    """
+    if contenders:
+        return _assisting_list(winner, lead, unit, ctx, contenders)
+    key = (winner.compiled.rule.id, lead, unit)
+    found = ctx.assisting_lists.get(key)
+    if found is None:
+        found = ctx.assisting_lists[key] = _assisting_list(winner, lead, unit, ctx, ())
+    return found
+
+
+def _assisting_list(
+    winner: Fired, lead: str, unit: tuple[str, str, str] | None, ctx: Context, contenders: tuple[Candidate, ...]
 ) -> tuple[AssistingRef, ...]:
     c = winner.compiled
     rows: list[tuple[str, str]] = []
