@@ -52,6 +52,8 @@ def test_a_hit_across_two_words_or_punctuation_is_dropped(text, keyword, reason)
         ("公交路线调整了也不通知", "公交"),  # 路线, 路口, 路过 … are not street names
         ("垃圾车路过叮叮咣咣", "垃圾车"),
         ("学校路口有人摆摊", "学校"),
+        ("我们这停，电梯，子女上下楼很难", "电梯"),  # 停电 and 梯子 cross a comma: no dictionary word cuts it
+        ("楼里没水，管道，修了三天", "管道"),
     ],
 )
 def test_a_hit_that_is_a_word_or_inside_one_stands(text, keyword):

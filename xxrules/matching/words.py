@@ -120,24 +120,25 @@ class WordBoundaries:
             return ""
         if text[start - 1 : start + 1] not in self._joins or text[end - 1 : end + 1] not in self._joins:
             return ""  # no dictionary word joins the characters on either side of an end
-        for left, left_end in self._words_across_start(text, start, end):
-            for right_start, right in self._words_across_end(text, max(start, left_end - 1), end):
+        for left, left_end in self._words_across_start(text, start, end, stops):
+            for right_start, right in self._words_across_end(text, max(start, left_end - 1), end, stops):
                 if left_end <= right_start:
                     return f"it cuts {text[left:left_end]}|{text[right_start:right]}"
         return ""
 
-    def _words_across_start(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-        """Dictionary words that begin before the hit and end inside it."""
+    def _words_across_start(self, text: str, start: int, end: int, stops: Sequence[int]) -> Iterator[tuple[int, int]]:
+        """Dictionary words that begin before the hit and end inside it, with no punctuation inside them."""
         for left in range(max(0, start - MAX_WORD + 1), start):
             for right in range(start + 1, min(end, left + MAX_WORD + 1)):
-                if text[left:right] in self._words:
+                if text[left:right] in self._words and not _crosses(stops, left, right):
                     yield left, right
 
-    def _words_across_end(self, text: str, after: int, end: int) -> Iterator[tuple[int, int]]:
-        """Dictionary words that begin inside the hit (at ``after`` or later) and end after it."""
+    def _words_across_end(self, text: str, after: int, end: int, stops: Sequence[int]) -> Iterator[tuple[int, int]]:
+        """Dictionary words that begin inside the hit (at ``after`` or later) and end after it, with no
+        punctuation inside them."""
         for left in range(max(after, end - MAX_WORD + 1), end):
             for right in range(end + 1, min(len(text), left + MAX_WORD) + 1):
-                if text[left:right] in self._words:
+                if text[left:right] in self._words and not _crosses(stops, left, right):
                     yield left, right
 
 
