@@ -136,3 +136,14 @@ def test_progress_wraps_the_routing_loop_of_diff_and_coverage() -> None:
     assert coverage(load_ruleset(MINI), clues, progress).total == 2
     assert diff(MINI, MINI, clues, progress).total == 2
     assert seen == [2, 2]
+
+
+def test_coverage_credits_the_rule_a_settled_dispute_chose() -> None:
+    # two rules tie on rank; the dispute ladder settles on street vending, which ranks second by id
+    clue = {"id": "xa-024", "text": "锦业二路和丈八五路南段，下午高峰车乱停，路两边全是摊子，跟自由市场一样。"}
+    rules = load_ruleset()
+    decision = rules.route(clue)
+    assert decision.resolution is not None and decision.rules[0] != "item.street_vending"
+    assert decision.item is not None and decision.item.id == "street_vending"
+    decided = {rule.rule_id: rule.decided for rule in coverage(rules, [clue]).rules}
+    assert decided["item.street_vending"] == 1 and decided[decision.rules[0]] == 0

@@ -88,9 +88,16 @@ def _count(
     statuses[decision.status.value] += 1
     fired.update(decision.rules)
     if decision.status is Status.routed and decision.rules:
-        decided[decision.rules[0]] += 1
+        decided[_deciding_rule(decision)] += 1
     if decision.item is not None and decision.status is Status.routed:
         routed[decision.item.id] += 1
+
+
+def _deciding_rule(decision: Decision) -> str:
+    """The rule whose outcome a routed decision took: first in the explanation (a dispute the ladder settled
+    may have chosen a rule that ranked below another), else the top-ranked rule."""
+    explanation = decision.explanation
+    return explanation.fired[0].rule_id if explanation is not None and explanation.fired else decision.rules[0]
 
 
 def _rule(ruleset: RuleSet, rule: Rule, fired: Counter[str], decided: Counter[str]) -> RuleCoverage:
