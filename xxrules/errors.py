@@ -8,7 +8,7 @@ Every error derives from one root and carries data, not just a message::
     ├── CaseClosureError  a case may not be closed that way (以罚代刑 refused)
     ├── EngineError       a routing engine failed, or the two engines disagree (a bug to report)
     └── ExportError       the jurisdiction graph or a table could not be exported or drawn
-        ├── MissingDependencyError  an optional library (matplotlib, pydot, pandas, pyarrow) is not installed
+        ├── MissingDependencyError  an optional library (matplotlib, pydot, pandas, pyarrow, dask) is not installed
         └── MissingFontError        no installed font can draw the Chinese labels
 
 A :class:`RuleIssue` names the file, line, column, rule or item id and field path

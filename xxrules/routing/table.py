@@ -23,13 +23,31 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow
 
-__all__ = ["BATCH_SIZE", "TABLE_COLUMNS", "arrow_batches", "arrow_schema", "arrow_table", "columns", "frame"]
+__all__ = [
+    "BATCH_SIZE",
+    "SPARK_SCHEMA",
+    "TABLE_COLUMNS",
+    "arrow_batches",
+    "arrow_schema",
+    "arrow_table",
+    "columns",
+    "frame",
+]
 
 #: The columns of a routed table, in order.
 TABLE_COLUMNS = (
     "clue_id", "status", "lead_id", "lead", "item_id", "item", "assisting_ids", "assisting", "rules", "flags",
     "coordinator", "criminal", "review", "margin", "reason",
 )  # fmt: skip
+
+#: The same columns as a Spark DDL schema, for ``DataFrame.mapInPandas(router.map, schema=SPARK_SCHEMA)``.
+SPARK_SCHEMA = (
+    "clue_id string, status string, lead_id string, lead string, item_id string, item string, "
+    "assisting_ids array<string>, assisting array<string>, rules array<string>, flags array<string>, "
+    "coordinator string, criminal boolean, review boolean, margin double, reason string"
+)
+_LISTS = ("assisting_ids", "assisting", "rules", "flags")
+_SCALARS = {"criminal": "bool", "review": "bool", "margin": "float64"}
 
 #: Clues laid out per Arrow record batch by default.
 BATCH_SIZE = 65_536
@@ -67,12 +85,23 @@ def _row(d: Decision) -> tuple[Any, ...]:
 
 
 def frame(decisions: Iterable[Decision]) -> pandas.DataFrame:
-    """The decisions as a pandas DataFrame of :data:`TABLE_COLUMNS`."""
+    """The decisions as a pandas DataFrame of :data:`TABLE_COLUMNS`, with the same dtypes whatever the content.
+
+    Text columns take the dtype pandas gives strings (``str`` from pandas 3, missing values NaN), lists are
+    object columns, ``criminal`` and ``review`` bool, ``margin`` float64 (NaN where a decision has none).
+    """
     try:
         import pandas
     except ImportError:
         raise _missing("pandas") from None
-    return pandas.DataFrame(columns(decisions), columns=list(TABLE_COLUMNS))
+    data = columns(decisions)
+    dtypes = _dtypes(pandas)
+    return pandas.DataFrame({name: pandas.Series(data[name], dtype=dtypes[name]) for name in TABLE_COLUMNS})
+
+
+def _dtypes(pandas: Any) -> dict[str, Any]:
+    text = pandas.Series(["text"]).dtype  # pandas' own choice: str from pandas 3, object before
+    return {name: object if name in _LISTS else _SCALARS.get(name, text) for name in TABLE_COLUMNS}
 
 
 def arrow_batches(decisions: Iterable[Decision], batch_size: int = BATCH_SIZE) -> Iterator[pyarrow.RecordBatch]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from xxrules.models import Decision, RiskWarning
+from xxrules.routing.rows import clues_from_frame, column_error
 from xxrules.routing.ruleset import RuleSet, load_ruleset
 from xxrules.workbench.errors import WorkbenchError
 
@@ -18,8 +18,6 @@ __all__ = ["DECISION_COLUMNS", "WARNING_COLUMNS", "decisions_frame", "route_fram
 DECISION_COLUMNS = ["clue_id", "status", "lead_id", "lead", "assisting", "item_id", "item", "rules", "flags",
                     "coordinator", "criminal", "review", "margin", "reason", "ruleset_version"]  # fmt: skip
 WARNING_COLUMNS = ["indicator", "name", "level", "group", "clue_ids", "departments", "first_at", "last_at", "plan"]
-#: Clue fields a frame may carry in columns of the same name (``id`` and ``text`` are named by arguments).
-CLUE_COLUMNS = ("source", "received_at", "category", "amount", "location", "object", "attrs")
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pandas.DataFrame:
@@ -89,33 +87,20 @@ def route_frame(
     """Route every row of ``df`` and return the decisions as a frame with ``df``'s index (join it back freely).
 
     The clue's text is ``text_col``; its id ``id_col`` or else the row's index; columns named like clue
-    fields (``source``, ``received_at``, ``category``, ``amount`` …) are passed on when not empty.
-    A row without text gives an ``invalid`` decision, as a bad JSON line does.
+    fields (``source``, ``received_at``, ``category``, ``amount`` …) are passed on when not empty
+    (:func:`xxrules.routing.rows.clues_from_frame`). A row without text gives an ``invalid`` decision, as a
+    bad JSON line does. For the columns of :meth:`RuleSet.route_table <xxrules.RuleSet.route_table>`, or
+    for Dask, Spark and Ray, see :func:`xxrules.routing.batch_router` and :func:`xxrules.dask.route_dataframe`.
 
     >>> import pandas as pd
     >>> clues = pd.DataFrame({"诉求内容": ["楼下饭店油烟太大", "谢谢你们"]}, index=["a", "b"])
     >>> route_frame(clues, text_col="诉求内容")["status"].tolist()
     ['routed', 'unmatched']
     """
-    for column in (text_col, id_col):
-        if column is not None and column not in df.columns:
-            raise WorkbenchError("XW420", f"no column '{column}' (columns: {', '.join(map(str, df.columns))})")
+    problem = column_error(df.columns, text_col, id_col)
+    if problem is not None:
+        raise WorkbenchError("XW420", problem)
     rules = ruleset if ruleset is not None else load_ruleset()
-    extra = [c for c in CLUE_COLUMNS if c in df.columns and c != text_col]
-    clues = [
-        _clue(row, index, text_col, id_col, extra) for index, row in zip(df.index, df.to_dict("records"), strict=True)
-    ]
-    frame = decisions_frame(rules.route_many(clues, engine=engine))
+    frame = decisions_frame(rules.route_many(clues_from_frame(df, text_col, id_col), engine=engine, explain=False))
     frame.index = df.index
     return frame
-
-
-def _clue(row: dict[Any, Any], index: Any, text_col: str, id_col: str | None, extra: list[str]) -> dict[str, Any]:
-    text = row[text_col]
-    clue: dict[str, Any] = {"id": str(row[id_col] if id_col else index), "text": None if _missing(text) else str(text)}
-    clue |= {c: row[c] for c in extra if not _missing(row[c])}
-    return clue
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
