@@ -50,7 +50,7 @@ _LISTS = ("assisting_ids", "assisting", "rules", "flags")
 _SCALARS = {"criminal": "bool", "review": "bool", "margin": "float64"}
 
 #: Clues laid out per Arrow record batch by default.
-BATCH_SIZE = 65_536
+BATCH_SIZE = 4_096
 
 
 def columns(decisions: Iterable[Decision]) -> dict[str, list[Any]]:
@@ -105,12 +105,14 @@ def _dtypes(pandas: Any) -> dict[str, Any]:
 
 
 def arrow_batches(decisions: Iterable[Decision], batch_size: int = BATCH_SIZE) -> Iterator[pyarrow.RecordBatch]:
-    """The decisions as Arrow record batches of at most ``batch_size`` rows, lazily: memory stays flat."""
+    """The decisions as Arrow record batches of at most ``batch_size`` rows, lazily: memory stays flat.
+
+    Each decision goes into the columns as it comes, so no batch of decisions is held, only their columns.
+    """
     pyarrow = _import("pyarrow")
     schema = arrow_schema()
     stream = iter(decisions)
-    while batch := list(islice(stream, batch_size)):
-        data = columns(batch)
+    while (data := columns(islice(stream, batch_size)))["clue_id"]:
         arrays = [pyarrow.array(data[name], type=schema.field(name).type) for name in TABLE_COLUMNS]
         yield pyarrow.RecordBatch.from_arrays(arrays, schema=schema)
 
