@@ -157,22 +157,26 @@ def _in_hours(window: HourWindow, hour: int) -> bool:
 
 
 def _keywords(kw: KeywordSet) -> _Test:
-    """``all``, then ``any``, then ``none``; the evidence is each part's outermost matched words."""
-    all_, any_, none = tuple(kw.all or ()), tuple(kw.any or ()), tuple(kw.none or ())
+    """``all``, then ``any``, then ``none``; the evidence is each part's outermost matched words.
+
+    The word lists are sets, met with the clue's hits in one set operation each: a clue holds a few
+    hits, a rule's list may hold dozens of words.
+    """
+    all_, any_, none = frozenset(kw.all or ()), frozenset(kw.any or ()), frozenset(kw.none or ())
 
     def held(facts: ClueFacts) -> Held | None:
         hits = facts.hits
         words: set[str] = set()
         if all_:
-            if not all(w in hits for w in all_):
+            if not all_ <= hits.keys():
                 return None
-            words.update(outermost(all_, hits))
+            words.update(outermost(sorted(all_), hits))
         if any_:
-            present = [w for w in any_ if w in hits]
+            present = any_.intersection(hits)
             if not present:
                 return None
-            words.update(outermost(present, hits))
-        if none and any(w in hits for w in none):
+            words.update(outermost(sorted(present), hits))
+        if none and not none.isdisjoint(hits):
             return None
         return 0, frozenset(words)
 
