@@ -6,6 +6,8 @@ Set ``XXRULES_HYPOTHESIS=thorough`` for a slower, deeper run of the properties.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,22 @@ FIXTURES = ROOT / "fixtures"
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("XXRULES_HYPOTHESIS", "default"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite's load cache is a temporary folder, never the user's. Set before collection (some test modules
+    load rule sets when they are imported); subprocesses inherit it."""
+    folder, before = tempfile.mkdtemp(prefix="xxrules-test-cache-"), os.environ.get("XXRULES_CACHE_DIR")
+    os.environ["XXRULES_CACHE_DIR"] = folder
+
+    def restore() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        if before is None:
+            os.environ.pop("XXRULES_CACHE_DIR", None)
+        else:
+            os.environ["XXRULES_CACHE_DIR"] = before
+
+    config.add_cleanup(restore)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import xxrules
 from xxrules.common.text import normalize, normalize_with_breaks
-from xxrules.matching.words import WordBoundaries
+from xxrules.matching.words import WordBoundaries, jieba_words, words_that_may_cut
 
 from .strategies import ANY_TEXT
 
@@ -125,3 +125,50 @@ def test_no_hit_crosses_punctuation(shipped, parts):
     facts = shipped._pipeline.matcher.facts(xxrules.Clue(id="c", text=text))
     for spans in facts.hits.values():
         assert not any(start < position < end for start, end in spans for position in breaks)
+
+
+def test_only_the_dictionary_words_that_may_cut_a_keyword_are_kept():
+    words = {"扩充", "值班", "充值卡", "天气", "酱油", "罐子", "值"}
+    assert words_that_may_cut(words, ["充值"]) == {"扩充", "值班", "充值卡"}
+    assert words_that_may_cut(words, ["油罐"]) == {"酱油", "罐子"}
+    assert words_that_may_cut(words, []) == frozenset()
+
+
+@pytest.fixture(scope="module")
+def whole_dictionary(shipped) -> WordBoundaries:
+    """The shipped pack's word policy over the whole dictionary, not only the words that may cut its keywords."""
+    policy = shipped.spec.jurisdiction.words
+    return WordBoundaries(*({normalize(w) for w in getattr(policy, part)} for part in ("allow", "block", "places")))
+
+
+@pytest.fixture(scope="module")
+def word_ends() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Dictionary words by each of their proper suffixes, and by each of their proper prefixes."""
+    by_suffix: dict[str, list[str]] = {}
+    by_prefix: dict[str, list[str]] = {}
+    for word in sorted(jieba_words()):
+        for i in range(1, len(word)):
+            by_suffix.setdefault(word[i:], []).append(word)
+            by_prefix.setdefault(word[:i], []).append(word)
+    return by_suffix, by_prefix
+
+
+@given(data=st.data())
+def test_a_rule_sets_own_dictionary_cuts_exactly_what_the_whole_dictionary_cuts(
+    shipped, whole_dictionary, word_ends, data
+):
+    """The matcher keeps only the words that may cut its keywords (the load cache carries them): the same cuts.
+
+    Texts put a keyword between a dictionary word that ends inside it and one that begins inside it
+    (扩充|值班 around 充值), most of which cut it, beside other keywords and words.
+    """
+    matcher = shipped._pipeline.matcher
+    by_suffix, by_prefix = word_ends
+    keyword = data.draw(st.sampled_from([k for k in matcher.patterns if len(k) > 1]))
+    split = data.draw(st.integers(1, len(keyword) - 1))
+    left = data.draw(st.sampled_from(by_suffix.get(keyword[:split], [keyword[:split]])))
+    right = data.draw(st.sampled_from(by_prefix.get(keyword[split:], [keyword[split:]])))
+    others = data.draw(st.lists(st.sampled_from(matcher.patterns) | st.sampled_from("的了，在"), max_size=4))
+    text, breaks = normalize_with_breaks("".join([*others, left, right, *others]))
+    hits = {word: spans for word, spans in matcher.find(text).items() if word not in matcher._names}
+    assert matcher.boundaries.cuts(text, hits, breaks) == whole_dictionary.cuts(text, hits, breaks)

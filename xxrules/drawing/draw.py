@@ -17,8 +17,6 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from xxrules.drawing.fonts import CjkFont, find_cjk_font, require
 from xxrules.errors import ExportError, did_you_mean
 
@@ -133,6 +131,8 @@ def _known(kinds: Collection[str], styles: Collection[str], what: str) -> frozen
 
 def _subgraph(G: Graph, node_kinds: frozenset[str], edge_kinds: frozenset[str]) -> Graph:
     """The nodes and edges to draw, each node with its drawing ``column`` (G itself is not changed)."""
+    import networkx as nx  # here, not at the top: only drawing needs it
+
     H: Graph = nx.MultiDiGraph(**G.graph)
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") in node_kinds)
     for u, v, key, data in G.edges(keys=True, data=True):

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import networkx as nx
-
 from xxrules.drawing.fonts import require
 from xxrules.errors import ExportError
 
@@ -49,6 +47,8 @@ _DOT_EDGES = {
 
 def canonical_graph(G: Graph) -> Graph:
     """A copy of ``G`` with graph data, nodes, edges and attributes in sorted order."""
+    import networkx as nx  # here, not at the top: only exports need it
+
     H: Graph = nx.MultiDiGraph()
     H.graph.update(sorted(G.graph.items()))
     for name in sorted(G.nodes):
@@ -60,6 +60,8 @@ def canonical_graph(G: Graph) -> Graph:
 
 def to_graphml(G: Graph) -> bytes:
     """GraphML (UTF-8) of the graph; edge keys become edge ids, attributes keep their types."""
+    import networkx as nx
+
     _check_scalars(G)
     buffer = io.BytesIO()
     nx.write_graphml(canonical_graph(G), buffer, encoding="utf-8", prettyprint=True)
@@ -91,6 +93,8 @@ def to_dot(G: Graph) -> str:
     integer layout hint.
     """
     require("pydot", "pydot")
+    import networkx as nx
+
     H = canonical_graph(G)
     for _, data in H.nodes(data=True):
         shape, fill = _DOT_NODES.get(str(data.get("kind")), ("box", "white"))

@@ -5,8 +5,10 @@ they return (:func:`field_owner`, :func:`closeness`, :func:`arbiters` …). The
 dispute ladder (:mod:`xxrules.jurisdiction.disputes`) climbs them when rules disagree.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from xxrules.jurisdiction import graph
 from xxrules.jurisdiction.graph import (
-    Graph,
     HasGraph,
     arbiters,
     build_graph,
@@ -20,6 +22,9 @@ from xxrules.jurisdiction.graph import (
     nodes_of_kind,
     ownership_path,
 )
+
+if TYPE_CHECKING:
+    from xxrules.jurisdiction.graph import Graph
 
 __all__ = [
     "Graph",
@@ -36,3 +41,9 @@ __all__ = [
     "nodes_of_kind",
     "ownership_path",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Graph":  # networkx's MultiDiGraph, imported on first use
+        return graph.Graph
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,10 +17,12 @@ tried in order and the first that singles out one department settles it:
 
 from __future__ import annotations
 
+import pickle
+import threading
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from xxrules.jurisdiction.graph import (
-    Graph,
     arbiters,
     closeness,
     field_of_item,
@@ -31,6 +33,9 @@ from xxrules.jurisdiction.graph import (
 )
 from xxrules.models import DepartmentRef, LadderStep, Resolution, Rung
 
+if TYPE_CHECKING:
+    from xxrules.jurisdiction.graph import Graph
+
 __all__ = ["Ladder"]
 
 _ESCALATION = (Rung.approval_and_regulators, Rung.establishment_and_justice, Rung.task_force)
@@ -38,10 +43,16 @@ _STEP_TRIES = (Rung.item_list, Rung.field_ownership, Rung.closeness)
 
 
 class Ladder:
-    """The ladder of one rule set: graph look-ups are done once, here, not per clue."""
+    """The ladder of one rule set: graph look-ups are done once, here, not per clue.
+
+    It pickles its graph as bytes, unpickled when a dispute first needs it: a rule set
+    read from the load cache routes undisputed clues without importing networkx.
+    """
 
     def __init__(self, G: Graph, departments: Mapping[str, DepartmentRef], office: str) -> None:
-        self.G = G
+        self._graph: Graph | None = G
+        self._pickled_graph = b""
+        self._graph_lock = threading.Lock()
         self.departments = departments
         self.office = office
         items = [n.split(":", 1)[1] for n in nodes_of_kind(G, "item")]
@@ -49,6 +60,24 @@ class Ladder:
         self.backing = {item: item_backers(G, item) for item in items}
         self._owners: dict[str, list[str]] = {}
         self._arbiters: dict[tuple[frozenset[str], Rung], list[str]] = {}
+
+    @property
+    def G(self) -> Graph:
+        """The jurisdiction graph (frozen)."""
+        if self._graph is None:
+            with self._graph_lock:
+                if self._graph is None:
+                    self._graph = pickle.loads(self._pickled_graph)
+        return self._graph
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {name: value for name, value in vars(self).items() if name != "_graph_lock"}
+        if self._graph is not None:
+            state.update(_graph=None, _pickled_graph=pickle.dumps(self._graph, protocol=pickle.HIGHEST_PROTOCOL))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state, _graph_lock=threading.Lock())
 
     # ------------------------------------------------------------------ helpers
 

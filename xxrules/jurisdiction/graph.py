@@ -39,19 +39,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xxrules.common.names import FieldIndex
 from xxrules.models import DepartmentKind, RuleFile, Rung
 
 _UnitLookup = Callable[[str], tuple[str, str]]
-#: The graph type: node names are strings (``dept:…``, ``field:…``).
+#: The graph type, networkx's ``MultiDiGraph``: node names are strings (``dept:…``, ``field:…``).
+#: networkx is imported when a graph is built or ``Graph`` is first read, not with this module:
+#: a rule set read from the load cache routes without it (its import costs a tenth of a second).
 if TYPE_CHECKING:
+    import networkx as nx
+
     Graph = nx.MultiDiGraph[str]
-else:
-    Graph = nx.MultiDiGraph
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Graph":
+        import networkx as nx
+
+        return nx.MultiDiGraph
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "HasGraph",
@@ -102,11 +111,16 @@ class HasGraph(Protocol):
 
 def jurisdiction_graph(ruleset: HasGraph) -> Graph:
     """An editable copy of the jurisdiction graph of ``ruleset``: draw it, query it, change it freely."""
-    return Graph(ruleset.graph)
+    import networkx as nx
+
+    G: Graph = nx.MultiDiGraph(ruleset.graph)
+    return G
 
 
-def build_graph(spec: RuleFile, territorial_unit: _UnitLookup) -> Graph:
-    """The graph of a canonical spec (names already resolved to ids)."""
+def build_graph(spec: RuleFile, territorial_unit: _UnitLookup, frozen: bool = False) -> Graph:
+    """The graph of a canonical spec (names already resolved to ids); ``frozen``: no one may change it."""
+    import networkx as nx
+
     assert spec.jurisdiction is not None
     G: Graph = nx.MultiDiGraph(
         name=spec.jurisdiction.name, jurisdiction=spec.jurisdiction.id, version=spec.jurisdiction.version
@@ -118,7 +132,7 @@ def build_graph(spec: RuleFile, territorial_unit: _UnitLookup) -> Graph:
     _add_items(G, spec, fields)
     _add_closeness(G, spec, fields)
     _add_arbitration(G, spec)
-    return G
+    return nx.freeze(G) if frozen else G
 
 
 def _edge(G: Graph, u: str, v: str, kind: str, **attrs: object) -> None:

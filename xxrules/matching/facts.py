@@ -100,7 +100,7 @@ def _preference(found: frozenset[Anchor]) -> tuple[bool, bool, int, list[Anchor]
 def _conjunct_anchors(cond: Condition) -> Iterable[frozenset[Anchor] | None]:
     if cond.keywords is not None:
         words = cond.keywords.all[:1] if cond.keywords.all else cond.keywords.any
-        yield frozenset(("kw", normalize(w)) for w in words) if words else None
+        yield frozenset(("kw", _term(w)) for w in words) if words else None
     yield _values("source", cond.source, normalized=False)
     yield _values("object_kind", cond.object_kind, normalized=False)
     yield _values("region", cond.region, normalized=False)
@@ -124,7 +124,7 @@ def compile_condition(cond: Condition) -> Condition:
     if cond.object_tags is not None:
         update["object_tags"] = cond.object_tags.model_copy(update=_normalized_lists(cond.object_tags))
     if cond.category is not None:
-        update["category"] = tuple(normalize(c) for c in cond.category)
+        update["category"] = tuple(_term(c) for c in cond.category)
     if cond.received_at is not None:
         times = cond.received_at
         update["received_at"] = times.model_copy(
@@ -143,7 +143,7 @@ def compile_condition(cond: Condition) -> Condition:
 
 def _normalized_lists(model: KeywordSet | TagSet) -> dict[str, tuple[str, ...]]:
     return {
-        part: tuple(dict.fromkeys(normalize(w) for w in words))
+        part: tuple(dict.fromkeys(_term(w) for w in words))
         for part in ("any", "all", "none")
         if (words := getattr(model, part)) is not None
     }
@@ -152,7 +152,7 @@ def _normalized_lists(model: KeywordSet | TagSet) -> dict[str, tuple[str, ...]]:
 def _values(kind: str, values: Iterable[str] | None, normalized: bool = True) -> frozenset[Anchor] | None:
     if not values:
         return None
-    return frozenset((kind, normalize(str(v)) if normalized else str(v)) for v in values)
+    return frozenset((kind, _term(str(v)) if normalized else str(v)) for v in values)
 
 
 #: Evidence weight of a keyword by its strength in the rule set's word policy.
@@ -161,8 +161,8 @@ WEIGHTS = {"strong": 2.0, "normal": 1.0, "weak": 0.25}
 
 def keyword_weights(words: WordPolicy) -> dict[str, float]:
     """Keyword → weight for the words the policy names (every other keyword weighs 1); strong wins over weak."""
-    weights = {normalize(w): WEIGHTS["weak"] for w in words.weak}
-    weights.update({normalize(w): WEIGHTS["strong"] for w in words.strong})
+    weights = {_term(w): WEIGHTS["weak"] for w in words.weak}
+    weights.update({_term(w): WEIGHTS["strong"] for w in words.strong})
     return weights
 
 
@@ -183,20 +183,21 @@ class Matcher:
         """
         self.directory = directory
         policy = policy or WordPolicy()
-        self.boundaries = WordBoundaries(
-            {normalize(w) for w in policy.allow},
-            {normalize(w) for w in policy.block},
-            {normalize(w) for w in policy.places},
-        )
         self.weights = keyword_weights(policy)
-        self.region_names = {normalize(name): rid for name, rid in directory.text_region_names().items()}
+        self.region_names = {_term(name): rid for name, rid in directory.text_region_names().items()}
         conditions = [rule.when for rule in rules] + list(extra)
         self.mention_names = mention_names(directory)
         self._names = frozenset(self.region_names) | frozenset(self.mention_names)  # never cut: names, not words
-        words = {normalize(w) for cond in conditions for w in _keywords(cond)}
-        words |= set(self.region_names) | set(self.mention_names)
+        words = {_term(w) for cond in conditions for w in _keywords(cond)}
+        self.boundaries = WordBoundaries(
+            {_term(w) for w in policy.allow},
+            {_term(w) for w in policy.block},
+            {_term(w) for w in policy.places},
+            keywords=words - self._names,
+        )
+        words |= self._names
         self.patterns = sorted(w for w in words if w)
-        self.automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
+        self.automaton = _automaton(self.patterns)
         self.index: dict[Anchor, list[int]] = defaultdict(list)
         self.unanchored: list[int] = []
         bands: dict[NumberRange, list[int]] = defaultdict(list)
@@ -213,6 +214,14 @@ class Matcher:
         banded = frozenset().union(*(positions for _, positions in self.amount_bands))
         if AMOUNT in self.index:
             self.index[AMOUNT] = [p for p in self.index[AMOUNT] if p not in banded]
+
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the automaton, which does not pickle: it is rebuilt from ``patterns``."""
+        return {name: value for name, value in self.__dict__.items() if name != "automaton"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.automaton = _automaton(self.patterns)
 
     def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
         """Every pattern found in normalized ``text`` → its [start, end) spans."""
@@ -298,6 +307,17 @@ def in_range(bounds: NumberRange, value: float) -> bool:
         and (bounds.lt is None or value < bounds.lt)
         and (bounds.lte is None or value <= bounds.lte)
     )
+
+
+def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick | None:
+    """The Aho-Corasick automaton of ``patterns`` (None when there are none)."""
+    return ahocorasick_rs.AhoCorasick(patterns) if patterns else None
+
+
+@lru_cache(maxsize=65_536)
+def _term(text: str) -> str:
+    """A keyword, tag, category or name of the rules, normalized: compiling a rule set meets each several times."""
+    return normalize(text)
 
 
 @lru_cache(maxsize=4096)

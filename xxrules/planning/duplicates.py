@@ -17,7 +17,6 @@ from datetime import timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from datasketch import MinHash
 from pydantic import BaseModel, ConfigDict
 
 from xxrules.common.chinatime import local_time
@@ -25,6 +24,8 @@ from xxrules.common.text import normalize
 from xxrules.models import Clue, Decision, DepartmentRef, ItemRef
 
 if TYPE_CHECKING:
+    from datasketch import MinHash
+
     from xxrules.routing.ruleset import RuleSet
 
 __all__ = ["DuplicateGroup", "group_duplicates", "object_key", "shingles", "text_signature"]
@@ -72,6 +73,8 @@ def text_signature(grams: Iterable[str]) -> MinHash:
     >>> round(text_signature(shingles("燃气罐漏气了")).jaccard(text_signature(shingles("燃气罐漏气了！"))), 2)
     1.0
     """
+    from datasketch import MinHash  # imported here: datasketch imports scipy, which the other commands never need
+
     signature = MinHash(num_perm=_PERMUTATIONS, seed=1)
     signature.update_batch([g.encode() for g in sorted(grams)])
     return signature

@@ -37,9 +37,16 @@ def decision_table(decisions: list[Decision]) -> Table:
 
 
 def labeller(ruleset: RuleSet) -> Callable[[str], str]:
-    """Graph node name → its Chinese label (``dept:market_regulation`` → 市场监督管理局)."""
-    nodes = ruleset.graph.nodes
-    return lambda name: str(nodes[name]["label"]) if name in nodes else name
+    """Graph node name → its Chinese label (``dept:market_regulation`` → 市场监督管理局).
+
+    The graph is read when a label is first asked for: an explanation with no dispute ladder needs none.
+    """
+
+    def label(name: str) -> str:
+        nodes = ruleset.graph.nodes
+        return str(nodes[name]["label"]) if name in nodes else name
+
+    return label
 
 
 def explain_tree(decision: Decision, label: Callable[[str], str] = str) -> Tree:

@@ -47,6 +47,14 @@ class Pipeline:
     def __post_init__(self) -> None:
         object.__setattr__(self, "predicates", tuple(predicate(c.rule.when) for c in self.rules))
 
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the predicates: closures do not pickle, and they are rebuilt from the rules."""
+        return {name: value for name, value in self.__dict__.items() if name != "predicates"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
     def route(self, clue: Clue, engine: RuleEngine | None = None, explain: bool = True) -> Decision:
         """The decision for ``clue``; ``engine`` decides which rules hold instead of the evaluator.
 

@@ -4,7 +4,8 @@ A :class:`RuleSet` is built once from its canonical spec (a resolved
 :class:`~xxrules.models.RuleFile`): the keyword automaton and the rule index are
 compiled then, never per clue. It holds no per-clue state, so one instance is
 safe to share between threads. It pickles as its declarative spec and rebuilds
-its native state (the automaton) on load.
+its native state (the automaton) on load. :func:`load_ruleset` keeps what it compiled
+in the load cache (:mod:`xxrules.routing.cache`), so a pack is compiled once per change of its files.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
@@ -30,7 +30,7 @@ from xxrules.criminal.triggers import Triggers
 from xxrules.engines.durable.router import DurableRouter
 from xxrules.errors import ClueError, RuleIssue
 from xxrules.jurisdiction.disputes import Ladder
-from xxrules.jurisdiction.graph import Graph, build_graph
+from xxrules.jurisdiction.graph import build_graph
 from xxrules.matching.compiled import CompiledRule
 from xxrules.matching.facts import Matcher, compile_condition, keyword_weights, rule_weights
 from xxrules.models import (
@@ -48,6 +48,7 @@ from xxrules.models import (
     SupervisionItem,
 )
 from xxrules.models._decision import html_repr
+from xxrules.routing import cache as disk_cache
 from xxrules.routing import table
 from xxrules.routing.decide import Context, department_refs
 from xxrules.routing.parallel import route_in_processes
@@ -61,24 +62,38 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow
 
+    from xxrules.jurisdiction.graph import Graph
+
 __all__ = ["RuleSet", "load_ruleset"]
 
 ClueInput = Clue | Mapping[str, Any]
 ENGINES = ("default", "durable")  # see docs/engines.md
 
 
-def load_ruleset(path: str | PathLike[str] | Traversable | None = None) -> RuleSet:
+def load_ruleset(path: str | PathLike[str] | Traversable | None = None, *, cache: bool = True) -> RuleSet:
     """Load a rule set from a folder of YAML files, or one file.
 
     ``None`` loads the shipped Xixian pack. Raises :class:`~xxrules.errors.RuleSetError`
     listing every problem found, each with its file, line, rule id and field.
 
+    The compiled rule set is cached on disk, keyed by the content of the rule files and the
+    versions of xxrules, Python and the libraries it pickles; a later load of the same files
+    unpickles it. ``cache=False`` (or the environment variable ``XXRULES_CACHE=0``) neither
+    reads nor writes the cache; ``XXRULES_CACHE_DIR`` says where it lives (see
+    :mod:`xxrules.routing.cache`).
+
     >>> rules = load_ruleset()
     >>> rules.route({"id": "c-1", "text": "液化气罐漏气，一股煤气味"}).lead.name
-    '住房和城乡建设局'
+    '城市管理和交通运输局'
     """
     root = shipped_rules() if path is None else path if isinstance(path, Traversable) else Path(path)
-    return _built(*load_all(root))
+    key = disk_cache.rules_key(root) if cache and disk_cache.cache_enabled() else None
+    if key is not None and (cached := RuleSet._restored(disk_cache.read(key))) is not None:
+        return cached
+    ruleset = _built(*load_all(root))
+    if key is not None and disk_cache.rules_key(root) == key:  # not if a file changed while it was compiled
+        disk_cache.write(key, ruleset._compiled_state())
+    return ruleset
 
 
 def _checked(documents: list[Document]) -> RuleSet:
@@ -140,10 +155,9 @@ class RuleSet:
         weights = keyword_weights(spec.jurisdiction.words)
         self._compiled = [self._compile(rule, weights) for rule in self.rules]
         ref = RulesetRef(fingerprint=self.fingerprint, version=spec.jurisdiction.version)
-        self._graph: Graph = build_graph(spec, self.directory.territorial_unit)
-        nx.freeze(self._graph)
+        graph = build_graph(spec, self.directory.territorial_unit, frozen=True)
         office, policy = spec.jurisdiction.task_force_office, spec.jurisdiction.handling
-        self._ladder = Ladder(self._graph, department_refs(self.directory), office)
+        self._ladder = Ladder(graph, department_refs(self.directory), office)
         self._department_names = DepartmentNames(self.directory, self._ladder.departments)
         #: Working days: the pack's ``calendar`` years, then chinesecalendar, then Monday-Friday
         self.calendar = WorkCalendar(spec.calendar)
@@ -171,7 +185,7 @@ class RuleSet:
     @property
     def graph(self) -> Graph:
         """The jurisdiction graph (frozen; :func:`xxrules.jurisdiction_graph` gives an editable copy)."""
-        return self._graph
+        return self._ladder.G
 
     def settle(self, departments: Iterable[str], decision: Decision | None = None) -> Resolution:
         """Climb the dispute ladder for ``departments`` (ids, names or aliases) disputing one clue.
@@ -274,6 +288,19 @@ class RuleSet:
         self._positions = {(s, k): SourcePosition(**p) for s, k, p in state["positions"]}
         self.warnings = tuple(RuleIssue(**w) for w in state.get("warnings", ()))
         self._build()
+
+    def _compiled_state(self) -> dict[str, Any]:
+        """Everything built, for the load cache (the durable engine is built again on first use)."""
+        return {name: value for name, value in vars(self).items() if name not in ("_durable", "_durable_lock")}
+
+    @classmethod
+    def _restored(cls, state: object) -> RuleSet | None:
+        """The rule set of a :meth:`_compiled_state`, or None if ``state`` is not one."""
+        if not isinstance(state, dict) or not isinstance(state.get("_pipeline"), Pipeline):
+            return None
+        ruleset = cls.__new__(cls)
+        vars(ruleset).update(state, _durable=None, _durable_lock=threading.Lock())
+        return ruleset
 
     def _repr_html_(self) -> str:
         return html_repr(self)

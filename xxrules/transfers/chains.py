@@ -46,8 +46,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from xxrules.common.chinatime import local_time
 from xxrules.common.jsonlines import DEFAULT_LIMITS, Limits, read_jsonl, writable
 from xxrules.common.names import DepartmentNames
@@ -74,6 +72,8 @@ from xxrules.models import (
 from xxrules.transfers.names import read_transferred_clue
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from xxrules.routing.ruleset import RuleSet
 
 __all__ = [
@@ -105,6 +105,8 @@ def transfer_chain(G: nx.MultiDiGraph[str], transfers: Sequence[Transfer]) -> nx
     >>> sorted(R.edges(keys=True))
     [('dept:emergency', 'dept:market_regulation', 1), ('dept:market_regulation', 'dept:emergency', 0)]
     """
+    import networkx as nx  # here, not at the top: routing and explaining never need it
+
     R: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for index, transfer in enumerate(transfers):
         ends = (node("dept", transfer.from_), node("dept", transfer.to))
@@ -118,11 +120,15 @@ def transfer_chain(G: nx.MultiDiGraph[str], transfers: Sequence[Transfer]) -> nx
 
 def has_loop(R: nx.MultiDiGraph[str]) -> bool:
     """Whether a transfer graph holds a cycle (ping-pong of any length, or a transfer to oneself)."""
+    import networkx as nx
+
     return not nx.is_directed_acyclic_graph(R)
 
 
 def loop_departments(R: nx.MultiDiGraph[str]) -> list[str]:
     """Ids of the departments on some cycle of a transfer graph, sorted."""
+    import networkx as nx
+
     on_cycle = {n for scc in nx.strongly_connected_components(R) if len(scc) > 1 for n in scc}
     on_cycle |= {u for u, v in R.edges() if u == v}
     return sorted(key_of(n) for n in on_cycle)
@@ -400,6 +406,8 @@ def _loop_problem(R: nx.MultiDiGraph[str], case: _Case, resolution: Resolution) 
 
 def _first_cycle(R: nx.MultiDiGraph[str], start: str) -> list[tuple[str, str, int]]:
     """A cycle of the transfer graph, reached from ``start`` when one is (a broken chain may hold it elsewhere)."""
+    import networkx as nx
+
     try:
         return list(nx.find_cycle(R, source=start))
     except nx.NetworkXNoCycle:

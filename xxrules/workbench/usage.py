@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from xxrules.models import DepartmentKind
 from xxrules.routing.ruleset import RuleSet
 
@@ -47,6 +45,8 @@ def unused_departments(ruleset: RuleSet) -> Iterator[tuple[str, str]]:
 
 def referral_cycles(ruleset: RuleSet) -> Iterator[tuple[str, str]]:
     """(region id, message) for one region of each cycle of ``parent`` links (a clue referred up forever)."""
+    import networkx as nx  # here, not at the top: only lint needs it
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_edges_from((r.id, r.parent) for r in ruleset.spec.regions if r.parent)
     for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
