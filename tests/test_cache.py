@@ -96,6 +96,28 @@ def test_a_cached_rule_set_still_pickles_as_its_spec(cache_dir: Path):
     )
 
 
+def test_an_unpickled_rule_set_is_built_once_then_read_from_the_cache(cache_dir: Path, monkeypatch):
+    # worker processes (route_many(workers=N), Dask, Spark) unpickle the same rule set again and again
+    data = pickle.dumps(xxrules.load_ruleset(MINI, cache=False))
+    built: list[object] = []
+    build = xxrules.RuleSet._build
+    monkeypatch.setattr(xxrules.RuleSet, "_build", lambda self: built.append(self) or build(self))
+    first, second = pickle.loads(data), pickle.loads(data)
+    assert len(built) == 1 and len(entries(cache_dir)) == 1
+    assert second == first and second.position("items", "prepaid_card") == first.position("items", "prepaid_card")
+    assert list(decisions(second)) == list(decisions(first)) == list(decisions(xxrules.load_ruleset(MINI)))
+
+
+def test_unpickling_without_the_cache_builds_every_time(cache_dir: Path, monkeypatch):
+    data = pickle.dumps(xxrules.load_ruleset(MINI, cache=False))
+    monkeypatch.setenv("XXRULES_CACHE", "0")
+    built: list[object] = []
+    build = xxrules.RuleSet._build
+    monkeypatch.setattr(xxrules.RuleSet, "_build", lambda self: built.append(self) or build(self))
+    pickle.loads(data), pickle.loads(data)
+    assert len(built) == 2 and entries(cache_dir) == []
+
+
 # ---------------------------------------------------------------------- misses
 
 

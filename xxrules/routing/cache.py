@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -32,7 +33,17 @@ from typing import Any, BinaryIO
 from xxrules.errors import RuleSetError
 from xxrules.rulefiles import load
 
-__all__ = ["FORMAT", "LIBRARIES", "MAX_ENTRIES", "cache_dir", "cache_enabled", "read", "rules_key", "write"]
+__all__ = [
+    "FORMAT",
+    "LIBRARIES",
+    "MAX_ENTRIES",
+    "cache_dir",
+    "cache_enabled",
+    "read",
+    "rules_key",
+    "state_key",
+    "write",
+]
 
 #: Bumped whenever what the cache holds changes shape.
 FORMAT = 1
@@ -97,6 +108,18 @@ def rules_key(root: Traversable) -> str | None:
             digest.update(b"\0file\0" + name.encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(data).digest())
     except (OSError, RuleSetError):
         return None
+    return digest.hexdigest()
+
+
+def state_key(state: dict[str, Any]) -> str | None:
+    """The cache key of a pickled rule set's state (its spec, positions and warnings), for worker processes
+    that unpickle one: None when the state is not JSON (it is then rebuilt every time)."""
+    try:
+        data = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    except (TypeError, ValueError):
+        return None
+    digest = hashlib.sha256(_environment())
+    digest.update(b"\0state\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 

@@ -284,10 +284,18 @@ class RuleSet:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # A pickle holds a spec that was checked when it was loaded: validate its shape, rebuild the rest.
+        # Worker processes unpickle the same rule set again and again: the load cache keeps what was built.
+        key = disk_cache.state_key(state) if disk_cache.cache_enabled() else None
+        cached = RuleSet._restored(disk_cache.read(key)) if key is not None else None
+        if cached is not None:
+            vars(self).update(vars(cached))
+            return
         self._spec = RuleFile.model_validate(state["spec"])
         self._positions = {(s, k): SourcePosition(**p) for s, k, p in state["positions"]}
         self.warnings = tuple(RuleIssue(**w) for w in state.get("warnings", ()))
         self._build()
+        if key is not None:
+            disk_cache.write(key, self._compiled_state())
 
     def _compiled_state(self) -> dict[str, Any]:
         """Everything built, for the load cache (the durable engine is built again on first use)."""
