@@ -5,10 +5,12 @@ Set ``XXRULES_HYPOTHESIS=thorough`` for a slower, deeper run of the properties.
 
 from __future__ import annotations
 
+import builtins
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -51,3 +53,15 @@ def mini() -> xxrules.RuleSet:
 def shipped() -> xxrules.RuleSet:
     """The shipped Xixian pack."""
     return xxrules.load_ruleset()
+
+
+def refuse_imports(monkeypatch: pytest.MonkeyPatch, library: str) -> None:
+    """Make ``import library`` (and its submodules) fail for the rest of the test, as if it were not installed."""
+    real_import = builtins.__import__
+
+    def refuse(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.split(".")[0] == library:
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", refuse)

@@ -6,7 +6,6 @@ rebuilds the rule set once, however many partitions it routes.
 
 from __future__ import annotations
 
-import builtins
 import json
 import os
 import subprocess
@@ -21,7 +20,7 @@ from xxrules.errors import MissingDependencyError
 from xxrules.routing.handle import RuleSetHandle
 from xxrules.workbench import WorkbenchError, route_frame
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, refuse_imports
 
 pd = pytest.importorskip("pandas")
 dask = pytest.importorskip("dask")
@@ -102,14 +101,7 @@ def test_route_dataframe_refuses_an_unknown_engine_before_computing(shipped):
 
 
 def test_route_dataframe_without_dask_names_the_extra(shipped, monkeypatch):
-    real_import = builtins.__import__
-
-    def refuse(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name.split(".")[0] == "dask":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", refuse)
+    refuse_imports(monkeypatch, "dask")
     with pytest.raises(MissingDependencyError, match=r"pip install 'xxrules\[dask\]'"):
         route_dataframe(pd.DataFrame({"text": ["油烟"]}), ruleset=shipped)
 

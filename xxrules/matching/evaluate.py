@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
-from xxrules.matching.facts import ClueFacts, in_range
-from xxrules.models import Condition, ConditionTrace, HourWindow, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
+from xxrules.matching.facts import ClueFacts, in_hours, in_range
+from xxrules.models import Condition, ConditionTrace, KeywordHit, KeywordSet, NumberRange, TagSet, TimeRange
 
 __all__ = ["ConditionResult", "evaluate", "outermost"]
 
@@ -166,12 +166,6 @@ def _range_text(bounds: NumberRange) -> str:
     return " and ".join(f"{op} {v:g}" for op, v in bounds.model_dump(exclude_none=True).items())
 
 
-def _in_hours(window: HourWindow, hour: int) -> bool:
-    if window.start < window.end:
-        return window.start <= hour < window.end
-    return hour >= window.start or hour < window.end
-
-
 def _time(times: TimeRange, facts: ClueFacts, path: str) -> ConditionResult:
     moment = facts.received_at
     if moment is None:
@@ -179,7 +173,7 @@ def _time(times: TimeRange, facts: ClueFacts, path: str) -> ConditionResult:
     checks = {
         "after": times.after is None or moment >= times.after,
         "before": times.before is None or moment < times.before,
-        "hours": times.hours is None or _in_hours(times.hours, moment.hour),
+        "hours": times.hours is None or in_hours(times.hours, moment.hour),
         "weekdays": times.weekdays is None or moment.isoweekday() in times.weekdays,
     }
     held = all(checks.values())

@@ -29,7 +29,7 @@ from xxrules.common.text import normalize, normalize_with_breaks
 from xxrules.matching.amounts import read_amount
 from xxrules.matching.mentions import mention_names, mentioned
 from xxrules.matching.words import Cut, WordBoundaries
-from xxrules.models import Clue, Condition, KeywordSet, NumberRange, Rule, TagSet, WordPolicy
+from xxrules.models import Clue, Condition, HourWindow, KeywordSet, NumberRange, Rule, TagSet, WordPolicy
 
 __all__ = [
     "AMOUNT",
@@ -39,6 +39,7 @@ __all__ = [
     "Matcher",
     "anchors",
     "compile_condition",
+    "in_hours",
     "in_range",
     "keyword_weights",
     "rule_weights",
@@ -318,6 +319,13 @@ def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick | None:
 def _term(text: str) -> str:
     """A keyword, tag, category or name of the rules, normalized: compiling a rule set meets each several times."""
     return normalize(text)
+
+
+def in_hours(window: HourWindow, hour: int) -> bool:
+    """Whether ``hour`` lies in ``window`` (a window that wraps past midnight, 22-6, included)."""
+    if window.start < window.end:
+        return window.start <= hour < window.end
+    return hour >= window.start or hour < window.end
 
 
 @lru_cache(maxsize=4096)

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from xxrules.matching.evaluate import outermost
-from xxrules.matching.facts import ClueFacts, in_range
-from xxrules.models import Condition, HourWindow, KeywordSet, NumberRange, TagSet, TimeRange
+from xxrules.matching.facts import ClueFacts, in_hours, in_range
+from xxrules.models import Condition, KeywordSet, NumberRange, TagSet, TimeRange
 
 __all__ = ["Held", "Predicate", "predicate"]
 
@@ -145,15 +145,9 @@ def _in_time(times: TimeRange, moment: datetime) -> bool:
     return (
         (times.after is None or moment >= times.after)
         and (times.before is None or moment < times.before)
-        and (times.hours is None or _in_hours(times.hours, moment.hour))
+        and (times.hours is None or in_hours(times.hours, moment.hour))
         and (times.weekdays is None or moment.isoweekday() in times.weekdays)
     )
-
-
-def _in_hours(window: HourWindow, hour: int) -> bool:
-    if window.start < window.end:
-        return window.start <= hour < window.end
-    return hour >= window.start or hour < window.end
 
 
 def _keywords(kw: KeywordSet) -> _Test:
