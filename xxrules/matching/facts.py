@@ -94,7 +94,7 @@ def anchors(cond: Condition) -> frozenset[Anchor] | None:
 
 
 def _preference(found: frozenset[Anchor]) -> tuple[bool, bool, int, list[Anchor]]:
-    """Keywords first, then few values, amounts and times last; then the values, so the choice is stable."""
+    """Keywords only first, amounts and times last, then fewer values; then the values, so the choice is stable."""
     return not all(kind == "kw" for kind, _ in found), bool(found & _LAST_RESORT), len(found), sorted(found)
 
 

@@ -81,17 +81,12 @@ def write_csv(decisions: Iterable[Decision], stream: TextIO) -> None:
 def write_table(decisions: Iterable[Decision], sink: str | IO[bytes], fmt: str) -> None:
     """The decisions' columns (:data:`xxrules.routing.table.TABLE_COLUMNS`) as an Arrow IPC stream or a
     Parquet file, written batch by batch so memory stays flat (needs pyarrow: ``xxrules[table]``)."""
-    batches = table.arrow_batches(decisions)
-    schema = table.arrow_schema()
-    if fmt == "parquet":
-        import pyarrow.parquet
-
-        with pyarrow.parquet.ParquetWriter(sink, schema) as writer:
-            for batch in batches:
-                writer.write_batch(batch)
-        return
+    schema = table.arrow_schema()  # raises MissingDependencyError without pyarrow
     import pyarrow.ipc
+    import pyarrow.parquet
 
-    with pyarrow.ipc.new_stream(sink, schema) as stream:
+    batches = table.arrow_batches(decisions)
+    writer = pyarrow.parquet.ParquetWriter(sink, schema) if fmt == "parquet" else pyarrow.ipc.new_stream(sink, schema)
+    with writer:
         for batch in batches:
-            stream.write_batch(batch)
+            writer.write_batch(batch)

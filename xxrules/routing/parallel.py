@@ -1,7 +1,8 @@
 """Routing on local worker processes: ``route_many(clues, workers=N)``.
 
 Each worker receives the rule set once, pickled as its declarative spec, and
-rebuilds it (the compiled state never crosses a process boundary). Clues go out
+rebuilds it, or reads what an earlier rebuild left in the load cache
+(:mod:`xxrules.routing.cache`); compiled objects never cross a process boundary. Clues go out
 in chunks; at most a few chunks per worker are in flight, so a stream of any
 length is routed in bounded memory, and decisions come back in input order.
 Workers are started with ``spawn``: no thread or lock of the parent is copied.
@@ -34,9 +35,18 @@ _worker_rules: RuleSet | None = None  # the rule set of this worker process
 def route_in_processes(
     ruleset: RuleSet, clues: Iterable[ClueInput], workers: int, engine: str, explain: bool, chunk: int = CHUNK
 ) -> Iterator[Decision]:
-    """``ruleset.route_many(clues, engine, explain)`` on ``workers`` processes: the same decisions, in order."""
+    """``ruleset.route_many(clues, engine, explain)`` on ``workers`` processes: the same decisions, in order.
+
+    Raises ValueError at once (not at the first decision) when ``workers`` is under 1.
+    """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
+    return _routed_in_processes(ruleset, clues, workers, engine, explain, chunk)
+
+
+def _routed_in_processes(
+    ruleset: RuleSet, clues: Iterable[ClueInput], workers: int, engine: str, explain: bool, chunk: int
+) -> Iterator[Decision]:
     context = multiprocessing.get_context("spawn")
     stream = iter(clues)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(ruleset,)) as pool:

@@ -358,7 +358,7 @@ class RuleSet:
 
         ``explain=False``: the same decisions without explanations, faster (see :meth:`route`).
         ``workers=N``: route on N local processes (each rebuilds the rule set from its pickled
-        spec once); the same decisions in the same order. Call it under
+        spec once, or reads it from the load cache); the same decisions in the same order. Call it under
         ``if __name__ == "__main__":`` in a script, as any ``spawn`` pool needs.
         """
         engine = _engine(engine)  # checked now, not at the first clue
