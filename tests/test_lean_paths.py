@@ -211,3 +211,24 @@ def test_amount_only_rules_are_candidates_only_for_amounts_in_their_band():
     assert candidates({"id": "b", "text": "x", "amount": 80000}) == ["large"]
     assert candidates({"id": "c", "text": "充了八万"}) == ["large"]  # an amount read from the text counts
     assert candidates({"id": "d", "text": "x", "amount": 1000}) == ["middle"]
+
+
+def test_lean_decisions_are_remembered_by_what_they_are_made_of_not_by_text(shipped):
+    """A lean decision is reused for clues whose fired rules and regions match: never across regions."""
+    texts = {"沣东新城": "沣东新城管委会", "秦汉新城": "秦汉新城管委会", None: "属地街镇"}
+    for new_city, unit in texts.items():
+        clue = {"id": f"land-{new_city}", "text": "村里有人占用耕地盖房子"}
+        if new_city:
+            clue["location"] = {"new_city": new_city}
+        lean = shipped.route(clue, explain=False)
+        assert lean.clue_id == clue["id"]
+        assert lean.assisting[-1].name == unit
+        assert lean.model_dump(mode="json") == without_explanation(shipped.route(clue))
+
+
+def test_lean_decisions_do_not_depend_on_the_clues_routed_before(shipped):
+    clues = [clue for _, clue in FIXTURE_CLUES]
+    fresh = xxrules.load_ruleset()  # its own, empty memo
+    backwards = [d.model_dump(mode="json") for d in fresh.route_many(reversed(clues), explain=False)]
+    forwards = [d.model_dump(mode="json") for d in shipped.route_many(clues, explain=False)]
+    assert backwards[::-1] == forwards

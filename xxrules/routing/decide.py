@@ -70,6 +70,12 @@ class Context:
         self._assisting_refs: dict[tuple[str, str], AssistingRef] = {}
         #: (rule id, lead, territorial unit) → the assisting list of an undisputed decision: a few per rule
         self.assisting_lists: dict[tuple[str, str, tuple[str, str, str] | None], tuple[AssistingRef, ...]] = {}
+        #: what a lean decision (no explanation) is made from → its fields but the clue id: few distinct ones recur
+        self.lean_decisions: dict[_LeanKey, dict[str, Any]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the memos, which start empty wherever the context is unpickled."""
+        return {**self.__dict__, "assisting_lists": {}, "lean_decisions": {}}
 
     def assisting(self, dept_id: str, reason: str) -> AssistingRef:
         """The assisting reference for a department and reason, built once: the pairs come from the rules."""
@@ -212,13 +218,37 @@ def _explanation(
     )
 
 
+_LeanKey = tuple[tuple[tuple[str, tuple[int, int, int], float, bool], ...], frozenset[str]]
+
+#: Lean decisions remembered per rule set, at most (the memo is emptied when full).
+LEAN_MEMO_SIZE = 4096
+
+
 def decide(
     clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context, explain: bool = True
 ) -> Decision:
     """The decision for one clue, given the rules that fired and those that failed.
 
-    ``explain=False`` leaves the explanation out (``None``) and skips building it.
+    ``explain=False`` leaves the explanation out (``None``) and skips building it. Such a
+    decision depends only on which rules fired, their specificity and evidence, and the
+    regions the clue names: it is worked out once per distinct set of these and reused.
     """
+    if explain:
+        return _decide(clue_id, facts, fired, failed, ctx, explain=True)
+    key = (tuple((f.compiled.rule.id, f.specificity, f.evidence, f.weak_only) for f in fired), facts.regions)
+    fields = ctx.lean_decisions.get(key)
+    if fields is None:
+        fields = _decide(clue_id, facts, fired, [], ctx, explain=False).__dict__.copy()
+        del fields["clue_id"]
+        if len(ctx.lean_decisions) >= LEAN_MEMO_SIZE:
+            ctx.lean_decisions.clear()
+        ctx.lean_decisions[key] = fields
+    return Decision.trusted(clue_id=clue_id, **fields)
+
+
+def _decide(
+    clue_id: str, facts: ClueFacts, fired: list[Fired], failed: list[LostRule], ctx: Context, explain: bool
+) -> Decision:
     ordered = sorted(fired, key=Fired.sort_key)
     weak = [f for f in ordered if f.weak_only]
     fired = [f for f in ordered if not f.weak_only]
