@@ -93,41 +93,29 @@ Span = tuple[int, int]  # [start, end) of a match in the normalized text
 
 
 def outermost(words: Sequence[str], hits: Mapping[str, Sequence[Span]]) -> list[str]:
-    """``words`` less those found only inside another word's matches (液化气 inside 液化气罐 counts once).
+    """``words`` less those whose every match overlaps an earlier one: each stretch of text is evidence once.
 
-    A match lies inside another when that one starts at or before it and ends at or after it.
-    Linear in the matches, bar one sort of their distinct starts: O(n log n) for n matches.
+    Matches are read leftmost first (the longer first where two start together), as a reader
+    segments the text: a match that overlaps one already read is not read again. So 液化气 inside
+    液化气罐 counts once, and so does 发臭了 (发臭 and 臭了 overlap on 臭). A word counts when any
+    of its matches is read. O(n log n) for n matches.
 
     >>> hits = {"液化气": [(0, 3)], "液化气罐": [(0, 4)], "气罐": [(2, 4), (9, 11)]}
     >>> outermost(["液化气", "液化气罐", "气罐"], hits)
     ['液化气罐', '气罐']
+    >>> outermost(["发臭", "臭了"], {"发臭": [(5, 7)], "臭了": [(6, 8)]})
+    ['发臭']
     """
     if len(words) == 1:
-        return list(words)  # a word's own matches never contain one another: all are as long
-    reach = _reach(span for word in words for span in hits[word])
-    return [word for word in words if not all(_inside(span, reach) for span in hits[word])]
-
-
-def _reach(spans: Iterable[Span]) -> dict[int, Span]:
-    """Start of a match → (furthest end of the matches starting before it, furthest end of those starting there)."""
-    here: dict[int, int] = {}
-    for start, end in spans:
-        if start not in here or end > here[start]:
-            here[start] = end
-    reach: dict[int, Span] = {}
-    before = -1
-    for start in sorted(here):
-        reach[start] = (before, here[start])
-        before = max(before, here[start])
-    return reach
-
-
-def _inside(span: Span, reach: Mapping[int, Span]) -> bool:
-    """Whether a different match contains ``span``: one starting before it and ending no sooner, or one
-    starting with it and ending later."""
-    start, end = span
-    before, here = reach[start]
-    return before >= end or here > end
+        return list(words)  # a word's own matches never overlap one another as evidence: it counts once
+    matches = sorted((start, -end, word) for word in words for start, end in hits[word])
+    read: set[str] = set()
+    reached = -1
+    for start, negative_end, word in matches:
+        if start >= reached:
+            read.add(word)
+            reached = -negative_end
+    return [word for word in words if word in read]
 
 
 @lru_cache(maxsize=4096)
