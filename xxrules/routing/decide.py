@@ -218,7 +218,7 @@ def _explanation(
     )
 
 
-_LeanKey = tuple[tuple[tuple[str, tuple[int, int, int], float, bool], ...], frozenset[str]]
+_LeanKey = tuple[str | tuple[tuple[str, tuple[int, int, int], float], ...], frozenset[str]]
 
 #: Lean decisions remembered per rule set, at most (the memo is emptied when full).
 LEAN_MEMO_SIZE = 4096
@@ -230,12 +230,12 @@ def decide(
     """The decision for one clue, given the rules that fired and those that failed.
 
     ``explain=False`` leaves the explanation out (``None``) and skips building it. Such a
-    decision depends only on which rules fired, their specificity and evidence, and the
-    regions the clue names: it is worked out once per distinct set of these and reused.
+    decision depends only on which rules fired, their rank, and the regions the clue names
+    (:func:`_lean_key`): it is worked out once per distinct set of these and reused.
     """
     if explain:
         return _decide(clue_id, facts, fired, failed, ctx, explain=True)
-    key = (tuple((f.compiled.rule.id, f.specificity, f.evidence, f.weak_only) for f in fired), facts.regions)
+    key = _lean_key(fired, facts)
     fields = ctx.lean_decisions.get(key)
     if fields is None:
         fields = _decide(clue_id, facts, fired, [], ctx, explain=False).__dict__.copy()
@@ -244,6 +244,20 @@ def decide(
             ctx.lean_decisions.clear()
         ctx.lean_decisions[key] = fields
     return Decision.trusted(clue_id=clue_id, **fields)
+
+
+def _lean_key(fired: list[Fired], facts: ClueFacts) -> _LeanKey:
+    """What a lean decision is made of: the rules that fired with their rank, and the regions named.
+
+    Weak-only rules never route or dispute: they count only as being there. One rule with a lead
+    ranks against nothing, so its specificity and evidence do not matter.
+    """
+    strong = [f for f in fired if not f.weak_only]
+    if not strong:
+        return (), frozenset({"weak"} if fired else ())
+    if len(strong) == 1 and strong[0].compiled.lead:
+        return strong[0].compiled.rule.id, facts.regions
+    return tuple((f.compiled.rule.id, f.specificity, f.evidence) for f in strong), facts.regions
 
 
 def _decide(
