@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
@@ -25,9 +25,7 @@ from xxrules import __version__
 from xxrules.cli.shared import RulesOption, err, fail, load_rules
 from xxrules.common.jsonlines import MAX_TEXT, Limits, check_text, read_jsonl
 from xxrules.common.windows import parse_window
-from xxrules.drawing import write_graph
 from xxrules.errors import ClueError, ExportError, RuleSetError
-from xxrules.jurisdiction import jurisdiction_graph
 from xxrules.models import (
     Decision,
     RiskWarning,
@@ -36,11 +34,12 @@ from xxrules.models import (
     Verdict,
     WarningLevel,
 )
-from xxrules.monitor.monitor import Monitor
 from xxrules.render.records import streams, write_csv, write_jsonl, write_table
 from xxrules.render.tables import decision_table, explain_tree, labeller, transfer_table
 from xxrules.routing.ruleset import RuleSet, load_ruleset
-from xxrules.transfers.chains import check_transfer_lines
+
+if TYPE_CHECKING:  # the watch, transfers and graph commands import their stages when they run: quick start-up
+    from xxrules.monitor.monitor import Monitor
 
 app = typer.Typer(
     name="xxrules",
@@ -224,6 +223,8 @@ def watch(
     """
     ruleset = _load(rules)
     lateness, skew = _duration(allowed_lateness) or timedelta(0), _duration(max_skew)
+    from xxrules.monitor.monitor import Monitor
+
     monitor = Monitor(ruleset, lateness, skew, clock=(lambda: datetime.now(UTC)) if skew else None)
     counts: Counter[str] = Counter()
     for number, value in read_jsonl(_open_input(file), Limits(text=max_text)):
@@ -327,6 +328,8 @@ def transfers(
     counts: Counter[str] = Counter()
     reports = []
     flush = streams(sys.stdout)
+    from xxrules.transfers.chains import check_transfer_lines
+
     for report in check_transfer_lines(ruleset, _open_input(file), Limits(text=max_text)):
         counts[report.verdict.value] += 1
         if fmt is TransfersFormat.jsonl:
@@ -484,6 +487,9 @@ def graph(
         else {}
     )
     try:
+        from xxrules.drawing import write_graph
+        from xxrules.jurisdiction import jurisdiction_graph
+
         write_graph(jurisdiction_graph(ruleset), output or sys.stdout.buffer, fmt.value, **options)
     except ExportError as exc:
         fail(str(exc))

@@ -1,4 +1,7 @@
-"""The ``items`` commands: the item list to and from spreadsheets, a thin shell over :mod:`xxrules.workbench`."""
+"""The ``items`` commands: the item list to and from spreadsheets, a thin shell over :mod:`xxrules.workbench`.
+
+Each command imports the workbench when it runs, so that ``xxrules route`` and ``explain`` start quickly.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +16,7 @@ from rich.markup import escape
 
 from xxrules.cli.shared import RulesSourceOption, err, fail
 from xxrules.errors import RuleSetError
-from xxrules.render.workbench import history_table
 from xxrules.routing.ruleset import RuleSet
-from xxrules.workbench import (
-    SheetError,
-    WorkbenchError,
-    apply_change,
-    history,
-    items_yaml,
-    open_rules,
-    read_item_sheet,
-    read_request,
-    write_item_sheet,
-)
 
 __all__ = ["items_app"]
 
@@ -33,6 +24,8 @@ items_app = typer.Typer(help="The item list (事项清单) as spreadsheets with 
 
 
 def _rules(source: str | None) -> RuleSet:
+    from xxrules.workbench import WorkbenchError, open_rules
+
     try:
         return open_rules(source)
     except WorkbenchError as exc:
@@ -50,6 +43,8 @@ def export_items(
     """Write the item list with Chinese headers (事项名称, 所属领域, 牵头部门 …), departments by name."""
     if encoding not in ("utf-8-sig", "gb18030"):
         fail(f"unknown encoding {encoding!r}: utf-8-sig or gb18030")
+    from xxrules.workbench import WorkbenchError, write_item_sheet
+
     ruleset = _rules(rules)
     try:
         write_item_sheet(out, ruleset, encoding=encoding)
@@ -69,6 +64,8 @@ def import_items(
     Department names (short forms such as 市场监管部门 too) resolve through the rules' profile; every
     bad cell is reported with its sheet, row and column, and the exit code is 2.
     """
+    from xxrules.workbench import SheetError, WorkbenchError, items_yaml, read_item_sheet
+
     ruleset = _rules(rules)
     try:
         found = read_item_sheet(sheet_file, ruleset, sheet)
@@ -96,6 +93,8 @@ def apply_request(
     Refused (exit 2) without an approval record (who, when, basis) or when the rules would no longer
     load; otherwise the rule file is edited in place and both versions are kept in ``_history/``.
     """
+    from xxrules.workbench import WorkbenchError, apply_change, read_request
+
     try:
         record = apply_change(rules, *read_request(request))
     except WorkbenchError as exc:
@@ -114,6 +113,9 @@ def show_history(
     fmt: Annotated[HistoryFormat, typer.Option("--format", "-f", help="Output format.")] = HistoryFormat.table,
 ) -> None:
     """List the approved changes to the item list, oldest first, with the fingerprint of every version."""
+    from xxrules.render.workbench import history_table
+    from xxrules.workbench import history
+
     records = history(rules)
     if fmt is HistoryFormat.json:
         print(json.dumps([r.model_dump(mode="json") for r in records], ensure_ascii=False, indent=2))

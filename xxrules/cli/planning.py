@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -18,21 +18,10 @@ from rich.table import Table
 
 from xxrules.cli.shared import RulesOption, err, fail, load_rules
 from xxrules.models import Clue
-from xxrules.planning import (
-    Plan,
-    PlanInputError,
-    PlanRefusedError,
-    group_duplicates,
-    plan_inspections,
-    read_history,
-    read_inspectors,
-    read_objects,
-    result_records,
-    write_plan,
-    write_results,
-)
-from xxrules.planning.catalogue import read_policy
 from xxrules.routing.ruleset import RuleSet
+
+if TYPE_CHECKING:  # planning is imported when a planning command runs: the CLI starts quickly
+    from xxrules.planning import Plan
 
 __all__ = ["register"]
 
@@ -54,6 +43,8 @@ def _rules(path: Path | None) -> RuleSet:
 
 def read_clues(path: Path) -> list[Clue]:
     """Clues from a JSON Lines file; a bad line raises :class:`PlanInputError` naming the line and field."""
+    from xxrules.planning import PlanInputError
+
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -111,6 +102,18 @@ def plan(
     rules: RulesOption = None,
 ) -> None:
     """Plan joint inspections (双随机、一公开): one visit per object for every item due there."""
+    from xxrules.planning import (
+        PlanInputError,
+        PlanRefusedError,
+        plan_inspections,
+        read_history,
+        read_inspectors,
+        read_objects,
+        result_records,
+        write_results,
+    )
+    from xxrules.planning.catalogue import read_policy
+
     ruleset = _rules(rules)
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
@@ -143,6 +146,8 @@ def plan(
 
 
 def _write(made: Plan, out: Path | None, fmt: PlanFormat) -> None:
+    from xxrules.planning import PlanInputError, write_plan
+
     if fmt is PlanFormat.json:
         text = made.model_dump_json(indent=1) + "\n"
         sys.stdout.write(text) if out is None else out.write_text(text, encoding="utf-8")
@@ -163,6 +168,8 @@ def dedupe(
     rules: RulesOption = None,
 ) -> None:
     """Group clues that report one problem about one object, each group with one lead (防止多头检查、重复处罚)."""
+    from xxrules.planning import PlanInputError, group_duplicates
+
     ruleset = _rules(rules)
     try:
         clues = read_clues(file)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,11 +18,10 @@ from xxrules.cli.shared import RulesSourceOption, err, fail, report_rule_problem
 from xxrules.common.jsonlines import read_jsonl
 from xxrules.errors import ClueError, RuleSetError
 from xxrules.expectations import CaseError, load_cases
-from xxrules.render.guide import guide_html, guide_markdown
-from xxrules.render.workbench import coverage_table, diff_csv, diff_table, lint_json, lint_text
 from xxrules.routing.ruleset import RuleSet
-from xxrules.workbench import WorkbenchError, coverage, diff, guide, has_errors, lint, open_rules
-from xxrules.workbench.clues import Progress
+
+if TYPE_CHECKING:  # the workbench is imported when one of its commands runs: the CLI starts quickly
+    from xxrules.workbench.clues import Progress
 
 __all__ = ["read_clue_file", "register"]
 
@@ -84,6 +83,8 @@ def _progress(label: str) -> Progress | None:
 
 
 def _rules(source: str | None) -> RuleSet:
+    from xxrules.workbench import WorkbenchError, open_rules
+
     try:
         return open_rules(source)
     except WorkbenchError as exc:
@@ -107,6 +108,9 @@ def lint_command(
 
     Each finding has a code (XL300-XL308), a severity and file:line. Exit 1 when any finding is an error.
     """
+    from xxrules.render.workbench import lint_json, lint_text
+    from xxrules.workbench import has_errors, lint
+
     if folder is not None and not folder.exists():
         fail(f"no rule folder or file at {folder}")
     findings = lint(folder)
@@ -125,6 +129,9 @@ def diff_command(
     from → to matrix of leads with sample clues and both explanations, newly unmatched or disputed
     clues and assisting changes. Exit 1 with --fail-on-change when a decision changed, 2 on bad input.
     """
+    from xxrules.render.workbench import diff_csv, diff_table
+    from xxrules.workbench import diff
+
     report = diff(_rules(old), _rules(new), read_clue_file(clues), _progress("diff"))
     if fmt is DiffFormat.json:
         data = report.model_dump(mode="json") | {"changed": report.changed}
@@ -144,6 +151,9 @@ def coverage_command(
     """Route the clues and count, per rule and per item, the clues each fired on, decided and routed;
     list the rules that never fired and the share of clues left unmatched.
     """
+    from xxrules.render.workbench import coverage_table
+    from xxrules.workbench import coverage
+
     report = coverage(_rules(rules), read_clue_file(clues), _progress("coverage"))
     if fmt is CoverageFormat.json:
         extra = {"never_fired": report.never_fired, "unmatched_share": round(report.unmatched_share, 4)}
@@ -168,6 +178,9 @@ def guide_command(
     """一业一册: every item that applies to one kind of business, with the lead and assisting departments,
     what is checked, how often, the legal basis and whom to call. Exit 1 when no item applies.
     """
+    from xxrules.render.guide import guide_html, guide_markdown
+    from xxrules.workbench import guide
+
     found = guide(_rules(rules), industry, terms or ())
     print(guide_html(found) if fmt is GuideFormat.html else guide_markdown(found), end="")
     raise typer.Exit(0 if found.entries else 1)

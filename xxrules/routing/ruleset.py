@@ -27,7 +27,6 @@ from xxrules.common.jsonlines import DEFAULT_LIMITS, Limits, read_jsonl, writabl
 from xxrules.common.names import DepartmentNames, Directory
 from xxrules.common.workdays import WorkCalendar
 from xxrules.criminal.triggers import Triggers
-from xxrules.engines.durable.router import DurableRouter
 from xxrules.errors import ClueError, RuleIssue
 from xxrules.jurisdiction.disputes import Ladder
 from xxrules.jurisdiction.graph import build_graph
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow
 
+    from xxrules.engines.durable.router import DurableRouter
     from xxrules.jurisdiction.graph import Graph
 
 __all__ = ["RuleSet", "load_ruleset"]
@@ -348,6 +348,8 @@ class RuleSet:
         if self._durable is None:
             with self._durable_lock:
                 if self._durable is None:
+                    from xxrules.engines.durable.router import DurableRouter  # durable_rules loads only when used
+
                     self._durable = DurableRouter(self._compiled, self.directory, self.fingerprint[7:])
         return self._durable
 
