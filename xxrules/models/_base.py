@@ -21,7 +21,9 @@ def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # defer_build: a model's validator and serializer are built when it is first used, not on import, so that
+    # ``xxrules explain`` with the load cache does not build the rule-file models it never validates
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     @classmethod
     def trusted(cls, **values: Any) -> Self:
