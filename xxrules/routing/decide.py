@@ -249,12 +249,13 @@ def decide(
 def _lean_key(fired: list[Fired], facts: ClueFacts) -> _LeanKey:
     """What a lean decision is made of: the rules that fired with their rank, and the regions named.
 
-    Weak-only rules never route or dispute: they count only as being there. One rule with a lead
-    ranks against nothing, so its specificity and evidence do not matter.
+    Weak-only rules never route or dispute: they count only as being there (``unmatched``, with
+    or without review). One rule with a lead ranks against nothing, so its specificity and
+    evidence do not matter. Rule ids hold no space, so the two unmatched keys meet no rule's.
     """
     strong = [f for f in fired if not f.weak_only]
     if not strong:
-        return (), frozenset({"weak"} if fired else ())
+        return "only weak words" if fired else "nothing fired", frozenset()
     if len(strong) == 1 and strong[0].compiled.lead:
         return strong[0].compiled.rule.id, facts.regions
     return tuple((f.compiled.rule.id, f.specificity, f.evidence) for f in strong), facts.regions
