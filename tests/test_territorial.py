@@ -17,11 +17,14 @@ CARD = "健身房办了卡，老板跑路了"  # item prepaid_card, led by 商�
 LOCAL = {"id": "local_office", "name": "属地街镇", "aliases": ["街道办"], "kind": "territorial"}
 
 
-def mini_with(default: str | None = "local_office", mode: str = "assist") -> RuleSet:
-    """The mini rule set with a by-address unit, ``territorial_default`` and the prepaid item's territorial mode."""
+def mini_with(default: str | None = "local_office", mode: str = "assist", unmatched: str = "none") -> RuleSet:
+    """The mini rule set with a by-address unit, ``territorial_default``, ``unmatched_lead`` (and question words)
+    and the prepaid item's territorial mode."""
     data = load_ruleset(MINI).to_dict()
     data["departments"] = [*data["departments"], LOCAL]
-    data["jurisdiction"] = {**data["jurisdiction"], "territorial_default": default}
+    words = data["jurisdiction"].get("words", {}) | {"enquiry": ["请问", "咨询", "想咨询"]}
+    jurisdiction = {"territorial_default": default, "unmatched_lead": unmatched, "words": words}
+    data["jurisdiction"] = {**data["jurisdiction"], **jurisdiction}
     data["items"] = [item | {"territorial": mode} if item["id"] == "prepaid_card" else item for item in data["items"]]
     return RuleSet.from_dict(data)
 
@@ -105,6 +108,71 @@ def test_the_default_is_resolved_from_a_name_or_alias():
     assert mini_with(default="街道办").spec.jurisdiction.territorial_default == "local_office"
 
 
+# ------------------------------------------------------------------ unmatched_lead: territorial (属地兜底)
+
+THANKS = "谢谢你们上次的帮助"  # no rule of the mini pack matches
+QUESTION = "我想咨询一下居住证在哪里办"  # nor this, but it asks a question
+
+
+def test_without_the_fallback_an_unmatched_clue_has_no_lead():
+    decision = mini_with().route({"id": "c", "text": THANKS})
+    assert decision.status.value == "unmatched" and decision.lead is None
+    assert decision.coordinator.id == "market_regulation" and not decision.review
+
+
+@pytest.mark.parametrize(
+    ("location", "unit", "where"),
+    [
+        (None, "local_office", "按地址"),
+        ({"new_city": "沣西"}, "fengxi", "沣西新城"),
+        ({"new_city": "沣西", "street": "马王"}, "fengxi.mawang", "马王街道"),
+    ],
+)
+def test_the_fallback_gives_an_unmatched_clue_to_the_unit_of_the_place_named(location, unit, where):
+    clue = {"id": "c", "text": THANKS} | ({"location": location} if location else {})
+    decision = mini_with(unmatched="territorial").route(clue)
+    assert decision.status.value == "unmatched"  # no rule matched: the status says so still
+    assert decision.lead.id == unit and decision.review
+    assert decision.coordinator.id == "market_regulation"
+    assert "属地兜底" in decision.reason and where in decision.reason
+    assert [f.value for f in decision.flags] == ["territorial"]
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_a_question_is_left_to_the_hotline_and_kept_apart_in_the_lean_memo(explain):
+    rules = mini_with(unmatched="territorial")
+    question, plain = (rules.route({"id": "c", "text": text}, explain=explain) for text in (QUESTION, THANKS))
+    assert question.lead is None and not question.review
+    assert "想咨询: a question or thanks" in question.reason  # the longer word once, not 咨询 inside it too
+    assert plain.lead.id == "local_office"
+
+
+def test_the_fallback_leaves_matched_clues_alone():
+    assert mini_with(unmatched="territorial").route({"id": "c", "text": CARD}).lead.id == "commerce"
+
+
+def test_lean_and_explained_fallbacks_agree_and_keep_places_apart():
+    rules = mini_with(unmatched="territorial")
+    places = [{"new_city": "沣西"}, {"new_city": "沣西", "street": "马王"}, {}]
+    clues = [{"id": str(n), "text": THANKS, "location": place} for n, place in enumerate(places)]
+    lean = [rules.route(clue, explain=False) for clue in clues]
+    explained = [rules.route(clue) for clue in clues]
+    assert [d.lead.id for d in lean] == [d.lead.id for d in explained] == ["fengxi", "fengxi.mawang", "local_office"]
+
+
+def test_the_durable_engine_agrees_on_the_fallback():
+    rules = mini_with(unmatched="territorial")
+    clue = {"id": "c", "text": THANKS, "location": {"new_city": "沣西"}}
+    assert rules.route(clue, engine="durable").lead == rules.route(clue).lead
+
+
+def test_the_fallback_needs_a_default_unit():
+    with pytest.raises(RuleSetError) as caught:
+        mini_with(default=None, unmatched="territorial")
+    issue = caught.value.issues[0]
+    assert (issue.code, issue.field) == ("XR103", "jurisdiction.unmatched_lead")
+
+
 # ------------------------------------------------------------------ the shipped pack
 
 
@@ -115,3 +183,12 @@ def test_shipped_neighbourhood_sanitation_goes_to_the_street_and_city_roads_stay
     assert compound.lead.id == "local_office" and "urban_transport" in [a.id for a in compound.assisting]
     assert road.lead.id == "urban_transport"
     assert named.lead.name == "窑店街道办事处"
+
+
+def test_shipped_unmatched_complaints_go_to_the_territorial_unit_for_review(shipped):
+    complaint = {"id": "a", "text": "小区门口放了一排石墩子，走路老绊脚", "location": {"new_city": "沣东"}}
+    decision = shipped.route(complaint)
+    assert decision.status.value == "unmatched" and decision.lead.id == "fengdong" and decision.review
+    thanks = {"id": "b", "text": "上周反映的问题处理好了，感谢工作人员", "location": {"new_city": "沣东"}}
+    thanks = shipped.route(thanks)
+    assert thanks.status.value == "unmatched" and thanks.lead is None

@@ -78,6 +78,8 @@ class WordPolicy(_Frozen):
     cut a keyword (a hit cutting two dictionary words apart is dropped). ``places`` lists
     keywords that name a place as often as a problem (医院, 学校, 超市): followed by 门口,
     旁边, 附近 … they say where, not what, and the hit is dropped (医院|门口 黑车拉客).
+    ``enquiry`` lists words that mark a question or thanks (请问, 咨询, 感谢): a clue no rule
+    matched that holds one is the hotline's to answer, and ``unmatched_lead`` passes it by.
     """
 
     strong: tuple[str, ...] = ()
@@ -85,6 +87,7 @@ class WordPolicy(_Frozen):
     allow: tuple[str, ...] = ()
     block: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    enquiry: tuple[str, ...] = ()
 
 
 class HolidayPeriod(_Frozen):
@@ -133,6 +136,10 @@ class Jurisdiction(_Frozen):
     #: 属地 by address: the territorial department that stands for the clue's street when a rule calls
     #: for 属地 (to lead or assist) and the clue names no place the profile knows
     territorial_default: str | None = None
+    #: who leads a clue no rule matched: ``none`` (nobody; the task-force office coordinates) or
+    #: ``territorial`` (属地兜底: the unit of the place the clue names, else ``territorial_default``,
+    #: flagged for review), except a question or thanks (``words.enquiry``)
+    unmatched_lead: Literal["none", "territorial"] = "none"
     description: str = ""
     handling: HandlingPolicy = Field(default=HandlingPolicy(), validation_alias=AliasChoices("handling", "referral"))
     words: WordPolicy = WordPolicy()

@@ -11,7 +11,8 @@ with the ladder's lead, the other contenders assisting, and the ``resolution``
 recorded. Not settled: ``disputed``, every candidate listed and acting
 provisionally, the resolution naming who must decide. An item without a lead goes
 up the same ladder. No rule fired: ``unmatched``, the task-force office
-coordinates. Assisting departments come from the item's cooperating list, the
+coordinates; a profile with ``unmatched_lead: territorial`` also gives the lead to the territorial unit
+of the place named (属地兜底), flagged for review. Assisting departments come from the item's cooperating list, the
 rule's own list and the territorial unit (属地), in that order, never the lead.
 Flags come from the winning rule and its item, except ``criminal_check``: any
 explicit rule that fired can raise it, so a suspected crime is never lost.
@@ -20,11 +21,12 @@ explicit rule that fired can raise it, so a suspected crime is never lost.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from xxrules.common.names import Directory
 from xxrules.jurisdiction.disputes import Ladder
 from xxrules.matching.compiled import Fired
+from xxrules.matching.evaluate import outermost
 from xxrules.matching.facts import ClueFacts
 from xxrules.models import (
     AssistingRef,
@@ -67,6 +69,10 @@ class Context:
         self.ladder = ladder
         #: 属地 by address: the unit standing for the street when the clue names no known place
         self.territorial_default = territorial_default
+        #: who leads when no rule matched: nobody, or the territorial unit (属地兜底)
+        self.unmatched_lead: Literal["none", "territorial"] = "none"
+        #: words of a question or thanks (请问, 感谢): such a clue is the hotline's to answer, never the fallback's
+        self.enquiry_words: frozenset[str] = frozenset()
         self._assisting_refs: dict[tuple[str, str], AssistingRef] = {}
         #: (rule id, lead, territorial unit) → the assisting list of an undisputed decision: a few per rule
         self.assisting_lists: dict[tuple[str, str, tuple[str, str, str] | None], tuple[AssistingRef, ...]] = {}
@@ -140,12 +146,25 @@ def _territorial(fired: Fired, facts: ClueFacts, ctx: Context) -> tuple[str, str
     mode = c.rule.then.territorial or (c.item.territorial if c.item else "none")
     if mode == "none":
         return None
+    place = _place_unit(facts, ctx)
+    if place is None:
+        return None
+    unit, region = place
+    return unit, mode, f"属地: {region}" if region else "属地: 线索未写明新城或街道, 按地址转属地街镇"
+
+
+def _enquiry(facts: ClueFacts, ctx: Context) -> list[str]:
+    """The words of a question or thanks the clue holds (``words.enquiry``), overlapping ones once."""
+    return outermost(sorted(ctx.enquiry_words.intersection(facts.hits)), facts.hits) if ctx.enquiry_words else []
+
+
+def _place_unit(facts: ClueFacts, ctx: Context) -> tuple[str, str | None] | None:
+    """(unit id, region name) of the deepest region the clue names; else (``territorial_default``, None)."""
     if not facts.regions:
-        local = ctx.territorial_default
-        return (local, mode, "属地: 线索未写明新城或街道, 按地址转属地街镇") if local else None
+        return (ctx.territorial_default, None) if ctx.territorial_default else None
     deepest = max(sorted(facts.regions), key=lambda r: len(ctx.directory.region_and_parents(r)))
     unit, _ = ctx.directory.territorial_unit(deepest)
-    return unit, mode, f"属地: {ctx.directory.regions[deepest].name}"
+    return unit, ctx.directory.regions[deepest].name
 
 
 def _assisting(
@@ -235,7 +254,7 @@ def decide(
     """
     if explain:
         return _decide(clue_id, facts, fired, failed, ctx, explain=True)
-    key = _lean_key(fired, facts)
+    key = _lean_key(fired, facts, ctx)
     fields = ctx.lean_decisions.get(key)
     if fields is None:
         fields = _decide(clue_id, facts, fired, [], ctx, explain=False).__dict__.copy()
@@ -246,16 +265,18 @@ def decide(
     return Decision.trusted(clue_id=clue_id, **fields)
 
 
-def _lean_key(fired: list[Fired], facts: ClueFacts) -> _LeanKey:
+def _lean_key(fired: list[Fired], facts: ClueFacts, ctx: Context) -> _LeanKey:
     """What a lean decision is made of: the rules that fired with their rank, and the regions named.
 
     Weak-only rules never route or dispute: they count only as being there (``unmatched``, with
     or without review). One rule with a lead ranks against nothing, so its specificity and
-    evidence do not matter. Rule ids hold no space, so the two unmatched keys meet no rule's.
+    evidence do not matter. Rule ids hold no space, so the unmatched keys (with the words of a
+    question or thanks found, which keep the clue from the 属地 fallback) meet no rule's.
     """
     strong = [f for f in fired if not f.weak_only]
     if not strong:
-        return "only weak words" if fired else "nothing fired", frozenset()
+        enquiry = ",".join(_enquiry(facts, ctx))  # a question or thanks is answered, not passed to the 属地
+        return f"{'only weak words' if fired else 'nothing fired'} {enquiry}", facts.regions
     if len(strong) == 1 and strong[0].compiled.lead:
         return strong[0].compiled.rule.id, facts.regions
     return tuple((f.compiled.rule.id, f.specificity, f.evidence) for f in strong), facts.regions
@@ -274,16 +295,7 @@ def _decide(
         "rules": tuple(f.compiled.rule.id for f in fired),
     }
     if not fired:
-        reason = "only weak words matched" if weak else "no rule matched"
-        return Decision.model_construct(
-            **base,
-            status=Status.unmatched,
-            coordinator=_dept(ctx, ctx.office),
-            reason=f"{reason}; the task-force office coordinates",
-            explanation=_explanation(facts, [], failed, ctx) if explain else None,
-            review=bool(weak),
-            **_empty(),
-        )
+        return _unmatched(base, facts, weak, failed, ctx, explain)
     top = [f for f in fired if f.rank == fired[0].rank]
     leads = list(dict.fromkeys(f.compiled.lead for f in top))
     if len(leads) > 1 or "" in leads:
@@ -293,6 +305,30 @@ def _decide(
     explanation = fields.pop("explain")
     return Decision.trusted(
         **fields, explanation=explanation() if explain else None, **_confidence(fields["lead"], fields["status"], fired)
+    )
+
+
+def _unmatched(
+    base: dict[str, Any], facts: ClueFacts, weak: list[Fired], failed: list[LostRule], ctx: Context, explain: bool
+) -> Decision:
+    """No rule matched: the task-force office coordinates; with ``unmatched_lead: territorial`` the unit leads."""
+    reason = "only weak words matched" if weak else "no rule matched"
+    fields = {**_empty(), "review": bool(weak)}
+    enquiry = _enquiry(facts, ctx)
+    place = _place_unit(facts, ctx) if ctx.unmatched_lead == "territorial" and not enquiry else None
+    if enquiry:
+        reason = f"{reason}; {'、'.join(enquiry)}: a question or thanks, for the hotline to answer"
+    elif place is not None:
+        unit, region = place
+        reason = f"{reason}; 属地兜底: {region or '线索未写明新城或街道, 按地址'}转属地先行处置"
+        fields.update(lead=_dept(ctx, unit), flags=(Flag.territorial,), review=True)
+    return Decision.model_construct(
+        **base,
+        status=Status.unmatched,
+        coordinator=_dept(ctx, ctx.office),
+        reason=f"{reason}; the task-force office coordinates",
+        explanation=_explanation(facts, [], failed, ctx) if explain else None,
+        **fields,
     )
 
 

@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 
 from xxrules.common.jsonlines import DEFAULT_LIMITS, Limits, read_jsonl, writable
 from xxrules.common.names import DepartmentNames, Directory
+from xxrules.common.text import normalize
 from xxrules.common.workdays import WorkCalendar
 from xxrules.criminal.triggers import Triggers
 from xxrules.errors import ClueError, RuleIssue
@@ -35,9 +36,11 @@ from xxrules.matching.facts import Matcher, compile_condition, keyword_weights, 
 from xxrules.models import (
     Clue,
     ClueErrorInfo,
+    Condition,
     Decision,
     Indicator,
     JurisdictionProfile,
+    KeywordSet,
     Resolution,
     Rule,
     RuleFile,
@@ -163,11 +166,14 @@ class RuleSet:
         self.calendar = WorkCalendar(spec.calendar)
         police = self._ladder.departments.get(policy.police)
         self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
-        matcher = Matcher(
-            [c.rule for c in self._compiled], self.directory, self._triggers.conditions(), spec.jurisdiction.words
-        )
+        words = spec.jurisdiction.words
+        enquiry = [Condition(keywords=KeywordSet(any=words.enquiry))] if words.enquiry else []
+        extra = [*self._triggers.conditions(), *enquiry]
+        matcher = Matcher([c.rule for c in self._compiled], self.directory, extra, words)
         local = spec.jurisdiction.territorial_default
         context = Context(self.directory, ref, office, self.items.values(), self._ladder, local)
+        context.unmatched_lead = spec.jurisdiction.unmatched_lead
+        context.enquiry_words = frozenset(normalize(w) for w in words.enquiry)
         self._pipeline = Pipeline(matcher, tuple(self._compiled), context, self._triggers)
         self._durable: DurableRouter | None = None  # built on first use; never pickled
         self._durable_lock = threading.Lock()

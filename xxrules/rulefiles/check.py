@@ -77,6 +77,9 @@ def _check_profile(checker: Checker) -> None:
             names.suggest_department(office.task_force_office),
         )
     _check_territorial_default(checker, office.territorial_default)
+    if office.unmatched_lead == "territorial" and office.territorial_default is None:
+        message = "unmatched_lead: territorial needs a territorial_default for clues that name no place"
+        _report_jurisdiction(checker, "XR103", message, ("unmatched_lead",), None)
     _report_clashes(checker, "fields", checker.fields.clashes(), checker.fields.fields)
 
 
