@@ -60,6 +60,8 @@ class Context:
         items: Iterable[SupervisionItem],
         ladder: Ladder,
         territorial_default: str | None = None,
+        unmatched_lead: Literal["none", "territorial"] = "none",
+        enquiry_words: frozenset[str] = frozenset(),
     ) -> None:
         self.directory = directory
         self.ruleset = ruleset
@@ -70,9 +72,9 @@ class Context:
         #: 属地 by address: the unit standing for the street when the clue names no known place
         self.territorial_default = territorial_default
         #: who leads when no rule matched: nobody, or the territorial unit (属地兜底)
-        self.unmatched_lead: Literal["none", "territorial"] = "none"
-        #: words of a question or thanks (请问, 感谢): such a clue is the hotline's to answer, never the fallback's
-        self.enquiry_words: frozenset[str] = frozenset()
+        self.unmatched_lead = unmatched_lead
+        #: words of a question or thanks (请问, 感谢), normalized: the hotline answers such a clue, not the fallback
+        self.enquiry_words = enquiry_words
         self._assisting_refs: dict[tuple[str, str], AssistingRef] = {}
         #: (rule id, lead, territorial unit) → the assisting list of an undisputed decision: a few per rule
         self.assisting_lists: dict[tuple[str, str, tuple[str, str, str] | None], tuple[AssistingRef, ...]] = {}

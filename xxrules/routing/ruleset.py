@@ -170,10 +170,17 @@ class RuleSet:
         enquiry = [Condition(keywords=KeywordSet(any=words.enquiry))] if words.enquiry else []
         extra = [*self._triggers.conditions(), *enquiry]
         matcher = Matcher([c.rule for c in self._compiled], self.directory, extra, words)
-        local = spec.jurisdiction.territorial_default
-        context = Context(self.directory, ref, office, self.items.values(), self._ladder, local)
-        context.unmatched_lead = spec.jurisdiction.unmatched_lead
-        context.enquiry_words = frozenset(normalize(w) for w in words.enquiry)
+        jurisdiction = spec.jurisdiction
+        context = Context(
+            self.directory,
+            ref,
+            office,
+            self.items.values(),
+            self._ladder,
+            jurisdiction.territorial_default,
+            jurisdiction.unmatched_lead,
+            frozenset(normalize(w) for w in words.enquiry),
+        )
         self._pipeline = Pipeline(matcher, tuple(self._compiled), context, self._triggers)
         self._durable: DurableRouter | None = None  # built on first use; never pickled
         self._durable_lock = threading.Lock()
