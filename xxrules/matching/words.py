@@ -3,7 +3,7 @@
 Chinese has no spaces, so an Aho-Corasick hit is only a substring. A hit stands
 unless it crosses a break (punctuation stood there: 缺货，车 holds no 货车), is followed by a
 street suffix (体育场北路 is an address, not a sports ground), is a place keyword of the
-rule set followed by 门口, 旁边 … (医院门口 says where), or it
+rule set followed by 门口, 旁边, 那里, 上 … (医院门口, 斑马线上 say where), or it
 cuts two words of jieba's dictionary (shipped in its wheel) apart: one word
 across its start and another across its end (扩充|值班, 酱油|罐子). A hit with a
 word across one end only stands (对外|卖 may still be 外卖, and 液化气 inside
@@ -37,8 +37,12 @@ MIN_FREQUENCY = 20
 
 _load_lock = threading.Lock()
 
-#: What follows a place keyword (``places`` of the word policy) when it only says where the problem is.
-_NEAR = re.compile(r"门口|门前|大门口|旁边|附近|对面|边上|周边|周围|后面|隔壁|楼下|停车场")
+#: What follows a place keyword (``places`` of the word policy) when it only says where the problem is:
+#: 门口, 旁边 … and locatives (红绿灯那里, 斑马线上, 红绿灯口); 上班, 上课, 口罩 … are not.
+_NEAR = re.compile(
+    r"门口|门前|大门口|旁边|附近|对面|边上|周边|周围|后面|隔壁|楼下|停车场"
+    r"|那里|那儿|那边|那块|那一块|那段|这里|这边|这块|中间|之间|口(?![罩腔味感])|上(?![班课学门])"
+)
 
 #: What follows a keyword that is part of a street name (体育场|北路, 医院|街): the hit is an address, not the
 #: problem. 路口, 路边, 路面, 路线, 路过, 路段 … are not street names and keep the hit.

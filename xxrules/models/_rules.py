@@ -76,8 +76,8 @@ class WordPolicy(_Frozen):
     clue and never starts a dispute. ``allow`` lists keywords that always count where
     they are found, whatever words they cut; ``block`` lists dictionary words that never
     cut a keyword (a hit cutting two dictionary words apart is dropped). ``places`` lists
-    keywords that name a place as often as a problem (医院, 学校, 超市): followed by 门口,
-    旁边, 附近 … they say where, not what, and the hit is dropped (医院|门口 黑车拉客).
+    keywords that name a place as often as a problem (医院, 学校, 斑马线): followed by 门口,
+    旁边, 附近, 那里, 上 … they say where, not what, and the hit is dropped (医院|门口 黑车拉客).
     ``enquiry`` lists words that mark a question or thanks (请问, 咨询, 感谢): a clue no rule
     matched that holds one is the hotline's to answer, and ``unmatched_lead`` passes it by.
     """
