@@ -76,6 +76,16 @@ def test_a_lead_list_fails_when_no_name_fits(mini):
     assert result.failures[0].model_dump() == {"field": "lead", "expected": ["教育", "燃气"], "actual": "商务局"}
 
 
+def test_none_as_lead_accepts_only_a_decision_without_a_lead(mini):
+    nothing = case({"lead": "none"}, text="今天天气很好")
+    routed = case({"lead": "none"})
+    either = case({"lead": ["none", "商务"]})
+    assert failed_fields(mini, nothing, routed, either) == [[], ["lead"], []]
+    failure = run_cases(mini, [routed]).results[0].failures[0]
+    assert failure.model_dump() == {"field": "lead", "expected": ["none"], "actual": "商务局"}
+    assert failed_fields(mini, case({"lead": "商务"}, text="今天天气很好")) == [["lead"]]
+
+
 def test_unknown_lead_name_is_an_error_with_did_you_mean_and_place(mini):
     bad = load_cases([MINI_YAML])[0].model_copy(update={"expect": Expectation(lead=("商物局",))})
     with pytest.raises(CaseError) as caught:

@@ -7,12 +7,13 @@ written as YAML lists, folders of them, or JSON Lines; :func:`load_cases` reads 
 :class:`TestReport` of data.
 """
 
-from xxrules.expectations.cases import CASE_CODES, TERRITORIAL, Case, CaseError, Expectation, load_cases
+from xxrules.expectations.cases import CASE_CODES, NO_LEAD, TERRITORIAL, Case, CaseError, Expectation, load_cases
 from xxrules.expectations.names import ExpectedNames, check_cases
 from xxrules.expectations.run import CaseResult, DomainSummary, Mismatch, TestReport, TestSummary, run_cases
 
 __all__ = [
     "CASE_CODES",
+    "NO_LEAD",
     "TERRITORIAL",
     "Case",
     "CaseError",

@@ -25,7 +25,7 @@ from xxrules.errors import ClueError, RuleIssue, RuleSetError, XxrulesError
 from xxrules.models import Clue, Flag, SourcePosition, Status
 from xxrules.rulefiles.yaml import Document, Loc, read_yaml_text
 
-__all__ = ["CASE_CODES", "TERRITORIAL", "Case", "CaseError", "CasePath", "Expectation", "load_cases"]
+__all__ = ["CASE_CODES", "NO_LEAD", "TERRITORIAL", "Case", "CaseError", "CasePath", "Expectation", "load_cases"]
 
 #: Stable codes of the problems found in case files (YAML problems keep their XR1xx codes).
 CASE_CODES: dict[str, str] = {
@@ -39,6 +39,9 @@ CASE_CODES: dict[str, str] = {
 
 #: In ``lead``, ``assisting_*`` and ``territorial``: any territorial unit (新城管委会, 街道办, 镇).
 TERRITORIAL = "属地"
+
+#: In ``lead``: the decision names no lead (a question or thanks the hotline answers itself).
+NO_LEAD = "none"
 
 CasePath = str | PathLike[str] | Traversable
 _YAML = (".yaml", ".yml")
@@ -73,7 +76,8 @@ class Expectation(BaseModel):
     """What routing should decide for a case's clue; only the fields written are checked.
 
     Departments are named by id, name, alias or national role, or ``属地`` for any
-    territorial unit; a list in ``lead`` names the acceptable leads (any one passes).
+    territorial unit; a list in ``lead`` names the acceptable leads (any one passes), and
+    ``none`` in it accepts a decision without a lead.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

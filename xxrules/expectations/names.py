@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from xxrules.common.text import normalize
 from xxrules.errors import RuleIssue, did_you_mean
-from xxrules.expectations.cases import TERRITORIAL, Case, CaseError
+from xxrules.expectations.cases import NO_LEAD, TERRITORIAL, Case, CaseError
 from xxrules.models import DepartmentKind
 from xxrules.routing.ruleset import RuleSet
 
@@ -21,6 +21,7 @@ class Resolved:
     """One case's expectation with every name turned into the ids it accepts."""
 
     lead: tuple[Accepted, ...] | None
+    no_lead: bool  #: ``none`` is among the acceptable leads
     assisting_include: tuple[Accepted, ...]
     assisting_exclude: tuple[Accepted, ...]
     item: str | None
@@ -30,6 +31,10 @@ class Resolved:
     def acceptable_leads(self) -> Accepted:
         """Every department id a passing lead may have."""
         return frozenset().union(*self.lead) if self.lead else frozenset()
+
+    def accepts_lead(self, lead: str | None) -> bool:
+        """Whether a decision whose lead has id ``lead`` (None: no lead) passes ``lead``."""
+        return self.no_lead if lead is None else lead in self.acceptable_leads
 
 
 class ExpectedNames:
@@ -87,7 +92,8 @@ class ExpectedNames:
             return None, issues
         many = self._many
         return Resolved(
-            lead=many(expect.lead) if expect.lead is not None else None,
+            lead=many(tuple(n for n in expect.lead if n != NO_LEAD)) if expect.lead is not None else None,
+            no_lead=expect.lead is not None and NO_LEAD in expect.lead,
             assisting_include=many(expect.assisting_include),
             assisting_exclude=many(expect.assisting_exclude),
             item=self.item(expect.item) if expect.item else None,
@@ -103,6 +109,8 @@ class ExpectedNames:
             value = getattr(expect, key)
             names = (value,) if isinstance(value, str) else value or ()
             for index, name in enumerate(names):
+                if key == "lead" and name == NO_LEAD:
+                    continue
                 if self.departments(name) is None:
                     where = f"expect.{key}" + (f"[{index}]" if not isinstance(value, str) else "")
                     hint = self.suggest_department(name)

@@ -154,7 +154,7 @@ def _status(case: Case, expect: Resolved, decision: Decision, names: ExpectedNam
 
 
 def _lead(case: Case, expect: Resolved, decision: Decision, names: ExpectedNames) -> Mismatch | None:
-    if decision.lead is not None and decision.lead.id in expect.acceptable_leads:
+    if expect.accepts_lead(decision.lead.id if decision.lead else None):
         return None
     written = case.expect.lead or ()
     return Mismatch(field="lead", expected=list(written), actual=decision.lead.name if decision.lead else None)
