@@ -177,6 +177,8 @@ class Decision(_Frozen):
     lead: DepartmentRef | None = None
     assisting: tuple[AssistingRef, ...] = ()
     item: ItemRef | None = None
+    # ids of the rules that fired, best evidence first; when the dispute ladder settles a tie, the lead is the
+    # ladder's (``resolution``) and need not be the first rule's
     rules: tuple[str, ...] = ()
     flags: tuple[Flag, ...] = ()
     candidates: tuple[Candidate, ...] = ()
