@@ -79,6 +79,8 @@ def test_a_rule_set_can_keep_a_keyword_whole_or_stop_a_word_cutting():
         ("斑马线上被车压出一个坑", ["names a place (上), not the problem"]),
         ("红绿灯那里几个井盖都沉下去了", ["names a place (那里), not the problem"]),
         ("红绿灯口的井盖响", ["names a place (口), not the problem"]),
+        ("医院和学校中间那条路全是积水", ["names a place (和学校中间), not the problem"]),
+        ("医院和卫生院都不给看", []),
         ("医院上班的护士态度差", []),  # 上班 is not a locative
         ("红绿灯坏了好几天", []),
         ("斑马线褪色看不清", []),
