@@ -81,6 +81,8 @@ def test_a_rule_set_can_keep_a_keyword_whole_or_stop_a_word_cutting():
         ("红绿灯口的井盖响", ["names a place (口), not the problem"]),
         ("医院和学校中间那条路全是积水", ["names a place (和学校中间), not the problem"]),
         ("医院和卫生院都不给看", []),
+        ("过了红绿灯一公里左右有家轧钢厂", ["names a place (一公里), not the problem"]),
+        ("医院往北两百米有人烧垃圾", ["names a place (往北两百米), not the problem"]),
         ("医院上班的护士态度差", []),  # 上班 is not a locative
         ("红绿灯坏了好几天", []),
         ("斑马线褪色看不清", []),

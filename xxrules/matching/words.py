@@ -38,11 +38,13 @@ MIN_FREQUENCY = 20
 _load_lock = threading.Lock()
 
 #: What follows a place keyword (``places`` of the word policy) when it only says where the problem is:
-#: 门口, 旁边 … and locatives (红绿灯那里, 斑马线上, 红绿灯口, 酒店和旅馆中间); 上班, 上课, 口罩 … are not.
+#: 门口, 旁边 … locatives (红绿灯那里, 斑马线上, 红绿灯口, 酒店和旅馆中间) and distances (红绿灯一公里, 医院往北两百米);
+#: 上班, 上课, 口罩 … are not.
 _NEAR = re.compile(
     r"门口|门前|大门口|旁边|附近|对面|边上|周边|周围|后面|隔壁|楼下|停车场"
     r"|那里|那儿|那边|那块|那一块|那段|这里|这边|这块|中间|之间|口(?![罩腔味感])|上(?![班课学门])"
     r"|[和与跟][^和与跟]{1,8}?(?:中间|之间)"
+    r"|往?[东西南北]?[一二两三四五六七八九十百千几半0-9]+多?(?:公里|米)"
 )
 
 #: What follows a keyword that is part of a street name (体育场|北路, 医院|街): the hit is an address, not the
