@@ -166,11 +166,11 @@ class RuleSet:
         self.calendar = WorkCalendar(spec.calendar)
         police = self._ladder.departments.get(policy.police)
         self._triggers = Triggers(spec.criminal_triggers, policy, police, self._ladder)
-        words = spec.jurisdiction.words
+        jurisdiction = spec.jurisdiction
+        words = jurisdiction.words
         enquiry = [Condition(keywords=KeywordSet(any=words.enquiry))] if words.enquiry else []
         extra = [*self._triggers.conditions(), *enquiry]
         matcher = Matcher([c.rule for c in self._compiled], self.directory, extra, words)
-        jurisdiction = spec.jurisdiction
         context = Context(
             self.directory,
             ref,
