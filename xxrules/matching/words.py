@@ -4,12 +4,15 @@ Chinese has no spaces, so an Aho-Corasick hit is only a substring. A hit stands
 unless it crosses a break (punctuation stood there: 缺货，车 holds no 货车), is followed by a
 street suffix (体育场北路 is an address, not a sports ground), is a place keyword of the
 rule set followed by 门口, 旁边, 那里, 上 … (医院门口, 斑马线上 say where), or it
-cuts two words of jieba's dictionary (shipped in its wheel) apart: one word
-across its start and another across its end (扩充|值班, 酱油|罐子). A hit with a
-word across one end only stands (对外|卖 may still be 外卖, and 液化气 inside
-液化气罐 is still 液化气): a dispatcher reads it so, and the evidence weights
-decide. Rule sets can keep a keyword whole whatever the dictionary says
-(``allow``) and stop a dictionary word from cutting keywords (``block``).
+cuts two words of jieba's dictionary (shipped in its wheel) apart: the likeliest
+reading of the text around it (jieba's word counts, as jieba segments) has one
+word across its start and another across its end (扩充|值班, 酱油|罐子). Words that
+merely could cut it are not enough: 家宅 and 地被 lie across 宅基地 in 我家宅基地被占,
+but 家|宅基地|被 is by far the likelier reading. A hit with a word across one end
+only stands (对外|卖 may still be 外卖, and 液化气 inside 液化气罐 is still 液化气):
+a dispatcher reads it so, and the evidence weights decide. Rule sets can keep a
+keyword whole whatever the dictionary says (``allow``) and stop a dictionary word
+from cutting keywords (``block``).
 
 A rule set's matcher keeps only the dictionary words that can cut one of its keywords
 (:func:`words_that_may_cut`): they are computed once when the rule set is compiled and
@@ -18,6 +21,7 @@ travel with it (in a pickle and in the load cache), so a cached rule set never r
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from bisect import bisect_right
@@ -50,15 +54,29 @@ _NEAR = re.compile(
 #: What follows a keyword that is part of a street name (体育场|北路, 医院|街): the hit is an address, not the
 #: problem. 路口, 路边, 路面, 路线, 路过, 路段 … are not street names and keep the hit.
 _STREET = re.compile(r"[东西南北中]?(?:大街|大道|路|街|巷)(?![线面灯况费段程口边上过旁人基])")
+#: What follows a one-character keyword that is part of a street office's name (新村|街道, 东关南街|街道): a
+#: village word inside 新村街道 names the office of a city street, not a village.
+_OFFICE = re.compile(r"街道|街办")
 
 
-#: A dictionary line whose word is 2 to MAX_WORD characters long and counted at least MIN_FREQUENCY (20) times.
-_ENTRY = re.compile(r"^([^ \n]{2,4}) (?:[0-9]{3,}|[2-9][0-9]) ", re.MULTILINE)
+#: A dictionary line whose word is 1 to MAX_WORD characters long, with its count.
+_ENTRY = re.compile(r"^([^ \n]{1,4}) ([0-9]+) ", re.MULTILINE)
+#: The count of every dictionary line: their sum is the total of jieba's unigram model.
+_COUNT = re.compile(r"^[^ \n]+ ([0-9]+) ", re.MULTILINE)
+
+
+@cache
+def _jieba_counts() -> tuple[dict[str, int], int]:
+    """Words of 1 to MAX_WORD characters → their counts (longer than one character only if counted at least
+    MIN_FREQUENCY times), and the total of all counts."""
+    text = _dictionary_text()
+    counts = {word: int(n) for word, n in _ENTRY.findall(text) if len(word) == 1 or int(n) >= MIN_FREQUENCY}
+    return counts, sum(map(int, _COUNT.findall(text)))
 
 
 @cache
 def _jieba_words() -> frozenset[str]:
-    return frozenset(_ENTRY.findall(_dictionary_text()))
+    return frozenset(word for word in _jieba_counts()[0] if len(word) > 1)
 
 
 def _dictionary_text() -> str:
@@ -85,6 +103,16 @@ def jieba_words() -> frozenset[str]:
     """
     with _load_lock:
         return _jieba_words()
+
+
+def word_costs(words: Iterable[str]) -> dict[str, float]:
+    """Each of ``words`` and each of their characters found in jieba's dictionary → −log of its probability
+    in jieba's unigram model: what a reading of the text pays for using it."""
+    with _load_lock:
+        counts, total = _jieba_counts()
+    pieces = set(words)
+    pieces.update(char for word in list(pieces) for char in word)
+    return {piece: math.log(total / counts[piece]) for piece in pieces if piece in counts}
 
 
 def words_that_may_cut(words: Collection[str], keywords: Iterable[str]) -> frozenset[str]:
@@ -143,16 +171,24 @@ class WordBoundaries:
         blocked = frozenset(block)
         self._places = frozenset(places)
         words = jieba_words() - blocked if blocked else jieba_words()
-        self._words = words if keywords is None else words_that_may_cut(words, keywords)
+        kept = None if keywords is None else frozenset(keywords)
+        self._words = words if kept is None else words_that_may_cut(words, kept)
         self._whole = frozenset(allow)
         self._joins = _joins(self._words)
+        # What a reading of the text around a hit may use: the words that may cut it and the words inside keywords;
+        # a character of none of them costs as much as the rarest.
+        self._costs = word_costs(self._words if kept is None else self._words | _words_inside(words, kept))
+        self._unknown = max(self._costs.values(), default=0.0)
 
     def cuts(self, text: str, hits: Mapping[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
         """The hits of ``hits`` (keyword → spans) that are not words of ``text``."""
-        found = []
+        found: list[Cut] = []
         stops = sorted(breaks)
         for keyword, spans in hits.items():
-            if keyword in self._whole or len(keyword) < 2:
+            if keyword in self._whole:
+                continue
+            if len(keyword) < 2:  # no dictionary word is shorter: only an office's name can hold it
+                found.extend(self._offices(text, keyword, spans))
                 continue
             place = keyword in self._places
             for start, end in spans:
@@ -160,6 +196,14 @@ class WordBoundaries:
                 if reason:
                     found.append(Cut(keyword, start, end, reason))
         return found
+
+    @staticmethod
+    def _offices(text: str, keyword: str, spans: list[tuple[int, int]]) -> Iterator[Cut]:
+        """The hits of a one-character ``keyword`` that end the name of a street office (新村街道)."""
+        for start, end in spans:
+            office = _OFFICE.match(text, end)
+            if office:
+                yield Cut(keyword, start, end, f"part of a street office's name ({keyword}|{office.group()})")
 
     @staticmethod
     def _address(text: str, start: int, end: int, place: bool, breaks: frozenset[int]) -> str:
@@ -179,11 +223,36 @@ class WordBoundaries:
             return ""
         if text[start - 1 : start + 1] not in self._joins or text[end - 1 : end + 1] not in self._joins:
             return ""  # no dictionary word joins the characters on either side of an end
-        for left, left_end in self._words_across_start(text, start, end, stops):
-            for right_start, right in self._words_across_end(text, max(start, left_end - 1), end, stops):
-                if left_end <= right_start:
-                    return f"it cuts {text[left:left_end]}|{text[right_start:right]}"
+        firsts = [left for left, _ in self._words_across_start(text, start, end, stops)]
+        lasts = [right for _, right in self._words_across_end(text, start + 1, end, stops)]
+        if not firsts or not lasts:
+            return ""
+        reading = self._likeliest_reading(text, min(firsts), max(lasts))
+        across_start = next(((a, b) for a, b in reading if a < start < b), None)
+        across_end = next(((a, b) for a, b in reading if a < end < b), None)
+        if across_start and across_end and across_start != across_end:
+            return f"it cuts {text[slice(*across_start)]}|{text[slice(*across_end)]}"
         return ""
+
+    def _likeliest_reading(self, text: str, first: int, last: int) -> list[tuple[int, int]]:
+        """The likeliest segmentation of ``text[first:last]`` as [start, end) spans: the path of least total
+        cost (jieba's unigram model) over this rule set's words and single characters."""
+        size = last - first
+        best = [0.0] + [math.inf] * size
+        came_from = [0] * (size + 1)
+        for end in range(1, size + 1):
+            for begin in range(max(0, end - MAX_WORD), end):
+                cost = self._costs.get(text[first + begin : first + end])
+                if cost is None and end - begin == 1:
+                    cost = self._unknown
+                if cost is not None and best[begin] + cost < best[end]:
+                    best[end], came_from[end] = best[begin] + cost, begin
+        spans = []
+        end = size
+        while end > 0:
+            spans.append((first + came_from[end], first + end))
+            end = came_from[end]
+        return spans[::-1]
 
     def _words_across_start(self, text: str, start: int, end: int, stops: Sequence[int]) -> Iterator[tuple[int, int]]:
         """Dictionary words that begin before the hit and end inside it, with no punctuation inside them."""
@@ -199,6 +268,17 @@ class WordBoundaries:
             for right in range(end + 1, min(len(text), left + MAX_WORD) + 1):
                 if text[left:right] in self._words and not _crosses(stops, left, right):
                     yield left, right
+
+
+def _words_inside(words: frozenset[str], keywords: Iterable[str]) -> frozenset[str]:
+    """The ``words`` that lie inside one of ``keywords`` (基地 inside 宅基地): a reading of the keyword uses them."""
+    return frozenset(
+        keyword[i:j]
+        for keyword in keywords
+        for i in range(len(keyword))
+        for j in range(i + 2, min(len(keyword), i + MAX_WORD) + 1)
+        if keyword[i:j] in words
+    )
 
 
 def _crosses(stops: Sequence[int], start: int, end: int) -> bool:
