@@ -202,3 +202,22 @@ def test_a_rule_sets_own_dictionary_cuts_exactly_what_the_whole_dictionary_cuts(
     text, breaks = normalize_with_breaks("".join([*others, left, right, *others]))
     hits = {word: spans for word, spans in matcher.find(text).items() if word not in matcher._names}
     assert matcher.boundaries.cuts(text, hits, breaks) == whole_dictionary.cuts(text, hits, breaks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "火车站上没有出租车",  # 火车站 holds 车站 whole: a reading over the kept words must know it too
+        "队伍轻装上阵前先开会",  # 轻装上阵 holds the keyword 装上 whole (轻装|上阵 lie across it): it stands
+        "我家宅基地被邻居占了一块",  # 基地 inside the keyword, 家宅 and 地被 across it
+        "交口村村委会后面那片农田天天有人倒垃圾",
+        "单位要扩充值班人员",
+        "打翻了酱油罐子",
+    ],
+)
+def test_the_kept_words_read_the_text_as_the_whole_dictionary_does(shipped, whole_dictionary, text):
+    """Words that hold a keyword whole or lie inside the words across it are kept for the reading (火车站)."""
+    matcher = shipped._pipeline.matcher
+    normalized, breaks = normalize_with_breaks(text)
+    hits = {word: spans for word, spans in matcher.find(normalized).items() if word not in matcher._names}
+    assert matcher.boundaries.cuts(normalized, hits, breaks) == whole_dictionary.cuts(normalized, hits, breaks)

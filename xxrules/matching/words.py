@@ -31,7 +31,15 @@ from functools import cache, lru_cache
 from importlib import resources, util
 from pathlib import Path
 
-__all__ = ["MAX_WORD", "MIN_FREQUENCY", "Cut", "WordBoundaries", "jieba_words", "words_that_may_cut"]
+__all__ = [
+    "MAX_WORD",
+    "MIN_FREQUENCY",
+    "Cut",
+    "WordBoundaries",
+    "jieba_words",
+    "words_for_reading",
+    "words_that_may_cut",
+]
 
 #: Longest dictionary word considered around a hit (longer words are rare and never decide a boundary);
 #: :data:`_ENTRY` and :func:`words_that_may_cut` are written for it.
@@ -105,14 +113,34 @@ def jieba_words() -> frozenset[str]:
         return _jieba_words()
 
 
-def word_costs(words: Iterable[str]) -> dict[str, float]:
+def word_costs(words: Iterable[str]) -> tuple[dict[str, float], float]:
     """Each of ``words`` and each of their characters found in jieba's dictionary → −log of its probability
-    in jieba's unigram model: what a reading of the text pays for using it."""
+    in jieba's unigram model: what a reading of the text pays for using it; and the cost of a character the
+    dictionary lacks (as if counted once)."""
     with _load_lock:
         counts, total = _jieba_counts()
     pieces = set(words)
     pieces.update(char for word in list(pieces) for char in word)
-    return {piece: math.log(total / counts[piece]) for piece in pieces if piece in counts}
+    return {piece: math.log(total / counts[piece]) for piece in pieces if piece in counts}, math.log(total)
+
+
+def words_for_reading(words: frozenset[str], keywords: Collection[str], cutting: frozenset[str]) -> frozenset[str]:
+    """The ``words`` that a reading of the text around a hit can use, given the ``cutting`` ones (those that may
+    cut a keyword): those, the words inside them or inside a keyword (基地 inside 宅基地), and the words that hold
+    a keyword whole (火车站 around 车站). The text around a hit is covered by the words across its ends, so
+    no other dictionary word fits there: the reading is the one the whole dictionary gives.
+
+    >>> sorted(words_for_reading(frozenset({"扩充", "值班", "火车站", "车站", "充值", "天气"}), ["充值", "车站"],
+    ...                          frozenset({"扩充", "值班"})))
+    ['值班', '充值', '扩充', '火车站', '车站']
+    """
+    short = frozenset(k for k in keywords if len(k) < MAX_WORD)
+    holding = (
+        w
+        for w in words
+        if len(w) > 2 and any(w[i:j] in short for i in range(len(w) - 1) for j in range(i + 2, len(w) + 1))
+    )
+    return cutting | _words_inside(words, [*keywords, *cutting]) | frozenset(holding)
 
 
 def words_that_may_cut(words: Collection[str], keywords: Iterable[str]) -> frozenset[str]:
@@ -175,10 +203,8 @@ class WordBoundaries:
         self._words = words if kept is None else words_that_may_cut(words, kept)
         self._whole = frozenset(allow)
         self._joins = _joins(self._words)
-        # What a reading of the text around a hit may use: the words that may cut it and the words inside keywords;
-        # a character of none of them costs as much as the rarest.
-        self._costs = word_costs(self._words if kept is None else self._words | _words_inside(words, kept))
-        self._unknown = max(self._costs.values(), default=0.0)
+        # What a reading of the text around a hit may use (words_for_reading): the same as the whole dictionary.
+        self._costs, self._unknown = word_costs(words if kept is None else words_for_reading(words, kept, self._words))
 
     def cuts(self, text: str, hits: Mapping[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
         """The hits of ``hits`` (keyword → spans) that are not words of ``text``."""
@@ -271,7 +297,7 @@ class WordBoundaries:
 
 
 def _words_inside(words: frozenset[str], keywords: Iterable[str]) -> frozenset[str]:
-    """The ``words`` that lie inside one of ``keywords`` (基地 inside 宅基地): a reading of the keyword uses them."""
+    """The ``words`` inside one of ``keywords`` (基地 inside 宅基地, or the keyword itself): a reading uses them."""
     return frozenset(
         keyword[i:j]
         for keyword in keywords
