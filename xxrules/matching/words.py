@@ -15,8 +15,9 @@ keyword whole whatever the dictionary says (``allow``) and stop a dictionary wor
 from cutting keywords (``block``).
 
 A rule set's matcher keeps only the dictionary words that can cut one of its keywords
-(:func:`words_that_may_cut`): they are computed once when the rule set is compiled and
-travel with it (in a pickle and in the load cache), so a cached rule set never reads the dictionary.
+(:func:`words_that_may_cut`) and, with their counts, the words a reading around a hit can use
+(:func:`words_for_reading`): they are computed once when the rule set is compiled and travel
+with it (in a pickle and in the load cache), so a cached rule set never reads the dictionary.
 """
 
 from __future__ import annotations
