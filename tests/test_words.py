@@ -90,6 +90,7 @@ def test_a_rule_set_can_keep_a_keyword_whole_or_stop_a_word_cutting():
         # manholes at traffic lights were sent to the traffic police).
         ("斑马线上被车压出一个坑", ["names a place (上), not the problem"]),
         ("红绿灯那里几个井盖都沉下去了", ["names a place (那里), not the problem"]),
+        ("对着红绿灯那条辅路上有个井盖", ["names a place (那条), not the problem"]),  # round 10
         ("红绿灯口的井盖响", ["names a place (口), not the problem"]),
         ("医院和学校中间那条路全是积水", ["names a place (和学校中间), not the problem"]),
         ("医院和卫生院都不给看", []),
@@ -221,3 +222,16 @@ def test_the_kept_words_read_the_text_as_the_whole_dictionary_does(shipped, whol
     normalized, breaks = normalize_with_breaks(text)
     hits = {word: spans for word, spans in matcher.find(normalized).items() if word not in matcher._names}
     assert matcher.boundaries.cuts(normalized, hits, breaks) == whole_dictionary.cuts(normalized, hits, breaks)
+
+
+def test_a_keyword_inside_a_hit_that_names_a_place_says_where_too():
+    """绿灯 inside 红绿灯 in 红绿灯那条辅路上: with only 红绿灯 dropped, 绿灯 counted for traffic (round 10 tuning)."""
+    boundaries = WordBoundaries(places=["红绿灯"])
+    text, breaks = normalize_with_breaks("对着红绿灯那条辅路上有个井盖")
+    found = boundaries.cuts(text, {"红绿灯": [(2, 5)], "绿灯": [(3, 5)], "井盖": [(12, 14)]}, breaks)
+    assert [(c.keyword, c.reason) for c in found] == [
+        ("红绿灯", "names a place (那条), not the problem"),
+        ("绿灯", "inside 红绿灯, which names a place"),
+    ]
+    text, breaks = normalize_with_breaks("路口绿灯时间太短")  # no place named: 绿灯 stands
+    assert boundaries.cuts(text, {"绿灯": [(2, 4)]}, breaks) == []

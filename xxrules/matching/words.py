@@ -55,7 +55,7 @@ _load_lock = threading.Lock()
 #: 上班, 上课, 口罩 … are not.
 _NEAR = re.compile(
     r"门口|门前|大门口|旁边|附近|对面|边上|周边|周围|后面|隔壁|楼下|停车场"
-    r"|那里|那儿|那边|那块|那一块|那段|这里|这边|这块|口(?![罩腔味感])|上(?![班课学门])"
+    r"|那里|那儿|那边|那块|那一块|那段|那条|这里|这边|这块|口(?![罩腔味感])|上(?![班课学门])"
     r"|(?:[和与跟][^和与跟]{1,8}?)?(?:中间|之间)"
     r"|往?[东西南北]?[一二两三四五六七八九十百千几半0-9]+多?(?:公里|米)"
 )
@@ -222,7 +222,7 @@ class WordBoundaries:
                 reason = self._reason(text, start, end, stops) or self._address(text, start, end, place, breaks)
                 if reason:
                     found.append(Cut(keyword, start, end, reason))
-        return found
+        return found + list(_inside_addresses(hits, found))
 
     @staticmethod
     def _offices(text: str, keyword: str, spans: list[tuple[int, int]]) -> Iterator[Cut]:
@@ -295,6 +295,19 @@ class WordBoundaries:
             for right in range(end + 1, min(len(text), left + MAX_WORD) + 1):
                 if text[left:right] in self._words and not _crosses(stops, left, right):
                     yield left, right
+
+
+def _inside_addresses(hits: Mapping[str, list[tuple[int, int]]], cuts: Sequence[Cut]) -> Iterator[Cut]:
+    """The hits inside a hit dropped as an address (绿灯 inside 红绿灯 in 红绿灯那条辅路上): they say where too."""
+    addresses = [c for c in cuts if c.reason.startswith(("part of a street", "names a place"))]
+    if not addresses:
+        return
+    dropped = {(c.keyword, c.start, c.end) for c in cuts}
+    for keyword, spans in hits.items():
+        for start, end in spans:
+            outer = next((a for a in addresses if a.start <= start and end <= a.end and a.keyword != keyword), None)
+            if outer is not None and (keyword, start, end) not in dropped:
+                yield Cut(keyword, start, end, f"inside {outer.keyword}, which {outer.reason.split(' (')[0]}")
 
 
 def _words_inside(words: frozenset[str], keywords: Iterable[str]) -> frozenset[str]:
