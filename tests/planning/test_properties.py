@@ -74,7 +74,11 @@ quiet_st = st.one_of(
 )
 
 
-def inspectors(per_department: int = 5) -> list[Inspector]:
+#: Inspectors of each department in every scenario.
+PER_DEPARTMENT = 5
+
+
+def inspectors(per_department: int = PER_DEPARTMENT) -> list[Inspector]:
     return [
         Inspector(id=f"{dept}-{n}", name=f"检查员{n}", department=dept, qualifications=ITEMS)
         for dept in sorted(set(LEADS.values()))
@@ -206,7 +210,7 @@ def rotation_starved(case: dict[str, Any]) -> bool:
         if record.date == latest[record.object_id]:
             last_team[record.object_id].update(record.inspectors)
     return any(
-        len(inspectors()) // len(set(LEADS.values())) - sum(i.startswith(f"{dept}-") for i in team) < 2
+        PER_DEPARTMENT - sum(i.startswith(f"{dept}-") for i in team) < 2
         for team in last_team.values()
         for dept in set(LEADS.values())
     )

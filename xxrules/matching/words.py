@@ -2,8 +2,9 @@
 
 Chinese has no spaces, so an Aho-Corasick hit is only a substring. A hit stands
 unless it crosses a break (punctuation stood there: 缺货，车 holds no 货车), is followed by a
-street suffix (体育场北路 is an address, not a sports ground), is a place keyword of the
-rule set followed by 门口, 旁边, 那里, 上 … (医院门口, 斑马线上 say where), or it
+street suffix (体育场北路 is an address, not a sports ground), ends a street office's name
+(新村|街道), is a place keyword of the rule set followed by 门口, 旁边, 那里, 上 … (医院门口,
+斑马线上 say where), lies inside such an address (绿灯 inside 红绿灯那条路), or it
 cuts two words of jieba's dictionary (shipped in its wheel) apart: the likeliest
 reading of the text around it (jieba's word counts, as jieba segments) has one
 word across its start and another across its end (扩充|值班, 酱油|罐子). Words that
@@ -114,7 +115,7 @@ def jieba_words() -> frozenset[str]:
         return _jieba_words()
 
 
-def word_costs(words: Iterable[str]) -> tuple[dict[str, float], float]:
+def _word_costs(words: Iterable[str]) -> tuple[dict[str, float], float]:
     """Each of ``words`` and each of their characters found in jieba's dictionary → −log of its probability
     in jieba's unigram model: what a reading of the text pays for using it; and the cost of a character the
     dictionary lacks (as if counted once)."""
@@ -178,6 +179,8 @@ class Cut:
     start: int
     end: int
     reason: str
+    #: for a hit dropped as an address, what it is (``names a place``, ``is part of a street name`` …), else ""
+    where: str = ""
 
     def note(self) -> str:
         return f"keyword {self.keyword}@{self.start}-{self.end} dropped: {self.reason}"
@@ -205,7 +208,7 @@ class WordBoundaries:
         self._whole = frozenset(allow)
         self._joins = _joins(self._words)
         # What a reading of the text around a hit may use (words_for_reading): the same as the whole dictionary.
-        self._costs, self._unknown = word_costs(words if kept is None else words_for_reading(words, kept, self._words))
+        self._costs, self._unknown = _word_costs(words if kept is None else words_for_reading(words, kept, self._words))
 
     def cuts(self, text: str, hits: Mapping[str, list[tuple[int, int]]], breaks: frozenset[int]) -> list[Cut]:
         """The hits of ``hits`` (keyword → spans) that are not words of ``text``."""
@@ -219,9 +222,11 @@ class WordBoundaries:
                 continue
             place = keyword in self._places
             for start, end in spans:
-                reason = self._reason(text, start, end, stops) or self._address(text, start, end, place, breaks)
+                reason = self._reason(text, start, end, stops)
                 if reason:
                     found.append(Cut(keyword, start, end, reason))
+                elif address := self._address(text, start, end, place, breaks):
+                    found.append(Cut(keyword, start, end, *address))
         return found + list(_inside_addresses(hits, found))
 
     @staticmethod
@@ -230,18 +235,19 @@ class WordBoundaries:
         for start, end in spans:
             office = _OFFICE.match(text, end)
             if office:
-                yield Cut(keyword, start, end, f"part of a street office's name ({keyword}|{office.group()})")
+                reason = f"part of a street office's name ({keyword}|{office.group()})"
+                yield Cut(keyword, start, end, reason, "is part of a street office's name")
 
     @staticmethod
-    def _address(text: str, start: int, end: int, place: bool, breaks: frozenset[int]) -> str:
-        """Why the hit is part of an address (a street name, or a place word saying where), or ""."""
+    def _address(text: str, start: int, end: int, place: bool, breaks: frozenset[int]) -> tuple[str, str] | None:
+        """(why, what it is) when the hit is part of an address (a street name, or a place word saying where)."""
         if end in breaks:
-            return ""  # what follows a comma starts another phrase
+            return None  # what follows a comma starts another phrase
         street = _STREET.match(text, end)
         if street:
-            return f"part of a street name ({text[start:end]}|{street.group()})"
+            return f"part of a street name ({text[start:end]}|{street.group()})", "is part of a street name"
         near = _NEAR.match(text, end) if place else None
-        return f"names a place ({near.group()}), not the problem" if near else ""
+        return (f"names a place ({near.group()}), not the problem", "names a place") if near else None
 
     def _reason(self, text: str, start: int, end: int, stops: Sequence[int]) -> str:
         if _crosses(stops, start, end):
@@ -299,7 +305,7 @@ class WordBoundaries:
 
 def _inside_addresses(hits: Mapping[str, list[tuple[int, int]]], cuts: Sequence[Cut]) -> Iterator[Cut]:
     """The hits inside a hit dropped as an address (绿灯 inside 红绿灯 in 红绿灯那条辅路上): they say where too."""
-    addresses = [c for c in cuts if c.reason.startswith(("part of a street", "names a place"))]
+    addresses = [c for c in cuts if c.where]
     if not addresses:
         return
     dropped = {(c.keyword, c.start, c.end) for c in cuts}
@@ -307,7 +313,7 @@ def _inside_addresses(hits: Mapping[str, list[tuple[int, int]]], cuts: Sequence[
         for start, end in spans:
             outer = next((a for a in addresses if a.start <= start and end <= a.end and a.keyword != keyword), None)
             if outer is not None and (keyword, start, end) not in dropped:
-                yield Cut(keyword, start, end, f"inside {outer.keyword}, which {outer.reason.split(' (')[0]}")
+                yield Cut(keyword, start, end, f"inside {outer.keyword}, which {outer.where}", outer.where)
 
 
 def _words_inside(words: frozenset[str], keywords: Iterable[str]) -> frozenset[str]:
