@@ -3,7 +3,7 @@
 
 Run on demand from the checkout (it is not part of the test suite)::
 
-    python benchmarks/eval_corpus.py [PART ...] [--rules DIR] [--misses] [--categories] [--json]
+    python benchmarks/eval_corpus.py [PART ...] [--rules DIR] [--misses] [--categories] [--conflicts] [--json]
 
 PART is a file stem under fixtures/eval/corpus (default: every part, frozen ones first).
 For each part it prints: cases; **lead fits** (the decision's lead holds one of the
@@ -12,14 +12,21 @@ same over the Xi'an and Xixian cases alone; the pass rate of ``xxrules test`` (l
 and assisting together); assisting recall; and the review flag: the share flagged and
 the lead fits among flagged and unflagged decisions. ``--misses`` lists every case
 whose lead does not fit, ``--categories`` the lead fits per ``meta.category``.
+
+``--conflicts`` measures the labels alone, not the rules: where cases of one category
+name leads no single role covers (cities give the same problem to different offices),
+a pack that gives a kind of problem one lead wherever it happens must miss some of
+them. It prints those categories and the ceiling that leaves, by the full category
+label and by its head (the text before the first ``/`` or bracket).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +103,53 @@ def row(s: Score) -> str:
     )
 
 
+def category_head(category: str) -> str:
+    """The text of a category label before its first ``/`` or bracket: ``噪音扰民(广场舞)`` → ``噪音扰民``."""
+    return re.split(r"[/（(]", category, maxsplit=1)[0].strip()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A category whose cases no single role covers: ``best`` of ``cases`` at most can fit."""
+
+    category: str
+    cases: int
+    best: int
+    roles: tuple[tuple[str, int], ...]
+
+
+def practice_conflicts(cases: list[Case], *, heads: bool = False) -> list[Conflict]:
+    """Categories whose acceptable leads no one role covers, the most cases lost first."""
+    leads_by_category: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for case in cases:
+        category = str(case.meta.get("category", "(none)"))
+        leads_by_category[category_head(category) if heads else category].append(frozenset(case.expect.lead or ()))
+    conflicts = []
+    for category, leads in leads_by_category.items():
+        counts = Counter(role for lead in leads for role in lead)
+        best = max(counts.values(), default=0)
+        if best < len(leads):
+            conflicts.append(Conflict(category, len(leads), best, tuple(counts.most_common())))
+    return sorted(conflicts, key=lambda c: (c.best - c.cases, c.category))
+
+
+def ceiling_line(label: str, cases: list[Case], conflicts: list[Conflict]) -> str:
+    lost = sum(c.cases - c.best for c in conflicts)
+    return (
+        f"by {label}: {len(conflicts)} categories where the real leads disagree; at most "
+        f"{pct(len(cases) - lost, len(cases))} of the cases can fit with one lead per category"
+    )
+
+
+def print_conflicts(cases: list[Case]) -> None:
+    fine, coarse = practice_conflicts(cases), practice_conflicts(cases, heads=True)
+    print(f"\n{ceiling_line('full label', cases, fine)}\n{ceiling_line('label head', cases, coarse)}")
+    print("\n| category (full label) | cases | at most | roles named |\n| --- | --- | --- | --- |")
+    for c in fine:
+        roles = ", ".join(f"{role} {count}" for role, count in c.roles)
+        print(f"| {c.category} | {c.cases} | {c.best} | {roles} |")
+
+
 HEADER = (
     "| part | cases | lead fits | Xi'an/Xixian: lead fits | `xxrules test` pass | assisting recall "
     "| flagged for review (share; fits flagged / unflagged) |\n| --- | --- | --- | --- | --- | --- | --- |"
@@ -108,15 +162,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", help="rule folder (default: the shipped pack)")
     parser.add_argument("--misses", action="store_true", help="list every case whose lead does not fit")
     parser.add_argument("--categories", action="store_true", help="lead fits per category")
+    parser.add_argument(
+        "--conflicts", action="store_true", help="categories whose real leads disagree, and the ceiling they leave"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per part")
     args = parser.parse_args(argv)
     stems = args.parts or sorted(
         (p.stem for p in CORPUS.glob("*.jsonl")), key=lambda s: (not s.startswith("frozen"), s)
     )
     ruleset = load_ruleset(args.rules)
-    scores = []
+    scores, every_case = [], []
     for stem in stems:
         cases = load_cases([CORPUS / f"{stem}.jsonl"])
+        every_case += cases
         scores.append(score(stem, cases, run_cases(ruleset, cases).results))
     if args.json:
         for s in scores:
@@ -138,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         for s in scores:
             print(f"\n{s.part}: {len(s.misses)} misses")
             print("\n".join(f"- {miss}" for miss in s.misses))
+    if args.conflicts:
+        print_conflicts(every_case)
     return 0
 
 
