@@ -240,7 +240,7 @@ def nodes_of_kind(G: Graph, kind: str) -> list[str]:
 
     >>> from xxrules import load_ruleset
     >>> len(nodes_of_kind(jurisdiction_graph(load_ruleset()), "field"))
-    75
+    76
     """
     return sorted(n for n in G if G.nodes[n].get("kind") == kind)
 
