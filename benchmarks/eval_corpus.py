@@ -17,7 +17,8 @@ whose lead does not fit, ``--categories`` the lead fits per ``meta.category``.
 name leads no single role covers (cities give the same problem to different offices),
 a pack that gives a kind of problem one lead wherever it happens must miss some of
 them. It prints those categories and the ceiling that leaves, by the full category
-label and by its head (the text before the first ``/`` or bracket).
+label and by its head (the text before the first ``/`` or bracket), over all the cases
+read and over their Xi'an/Xixian cases alone.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ class Score:
     misses: list[str] = field(default_factory=list)
 
 
+def is_local(case: Case) -> bool:
+    """Whether the case comes from Xi'an or Xixian (its ``meta.city``)."""
+    return any(city in str(case.meta.get("city", "")) for city in LOCAL_CITIES)
+
+
 def lead_fits(result: CaseResult) -> bool:
     return not any(mismatch.field == "lead" for mismatch in result.failures)
 
@@ -66,7 +72,7 @@ def score(part: str, cases: list[Case], results: tuple[CaseResult, ...]) -> Scor
     s = Score(part)
     for case, result in zip(cases, results, strict=True):
         fits = lead_fits(result)
-        local = any(city in str(case.meta.get("city", "")) for city in LOCAL_CITIES)
+        local = is_local(case)
         s.cases += 1
         s.lead_fits += fits
         s.local_cases += local
@@ -119,33 +125,42 @@ class Conflict:
 
 
 def practice_conflicts(cases: list[Case], *, heads: bool = False) -> list[Conflict]:
-    """Categories whose acceptable leads no one role covers, the most cases lost first."""
+    """Categories whose acceptable leads no one role covers, the most cases lost first (cases naming no lead
+    are left out: they say nothing of who leads)."""
     leads_by_category: dict[str, list[frozenset[str]]] = defaultdict(list)
     for case in cases:
+        if not case.expect.lead:
+            continue
         category = str(case.meta.get("category", "(none)"))
-        leads_by_category[category_head(category) if heads else category].append(frozenset(case.expect.lead or ()))
+        leads_by_category[category_head(category) if heads else category].append(frozenset(case.expect.lead))
     conflicts = []
     for category, leads in leads_by_category.items():
         counts = Counter(role for lead in leads for role in lead)
-        best = max(counts.values(), default=0)
+        best = max(counts.values())
         if best < len(leads):
             conflicts.append(Conflict(category, len(leads), best, tuple(counts.most_common())))
     return sorted(conflicts, key=lambda c: (c.best - c.cases, c.category))
 
 
-def ceiling_line(label: str, cases: list[Case], conflicts: list[Conflict]) -> str:
+def ceiling_line(label: str, cases: list[Case], *, heads: bool = False) -> str:
+    """How many of ``cases`` one lead per category can fit at most, categories by full label or by head."""
+    conflicts = practice_conflicts(cases, heads=heads)
+    counted = sum(1 for case in cases if case.expect.lead)
     lost = sum(c.cases - c.best for c in conflicts)
     return (
-        f"by {label}: {len(conflicts)} categories where the real leads disagree; at most "
-        f"{pct(len(cases) - lost, len(cases))} of the cases can fit with one lead per category"
+        f"{label} by {'label head' if heads else 'full label'}: {len(conflicts)} categories where the real leads "
+        f"disagree; at most {pct(counted - lost, counted)} of the cases can fit with one lead per category"
     )
 
 
 def print_conflicts(cases: list[Case]) -> None:
-    fine, coarse = practice_conflicts(cases), practice_conflicts(cases, heads=True)
-    print(f"\n{ceiling_line('full label', cases, fine)}\n{ceiling_line('label head', cases, coarse)}")
+    local = [case for case in cases if is_local(case)]
+    print()
+    for label, group in (("all cases", cases), ("Xi'an/Xixian cases", local)):
+        for heads in (False, True):
+            print(ceiling_line(label, group, heads=heads))
     print("\n| category (full label) | cases | at most | roles named |\n| --- | --- | --- | --- |")
-    for c in fine:
+    for c in practice_conflicts(cases):
         roles = ", ".join(f"{role} {count}" for role, count in c.roles)
         print(f"| {c.category} | {c.cases} | {c.best} | {roles} |")
 
